@@ -1,0 +1,13 @@
+// Runtime: OCI spec generation and the conmon + runc driver.
+import { ConmonRuntime, type RuntimeOptions } from './conmon-runtime';
+import type { ContainerRuntime } from './types';
+
+export type { ContainerRuntime, RuntimeCreateOptions, RuntimeExit, RuntimeStatus } from './types';
+export type { RuntimeOptions } from './conmon-runtime';
+export { StartError, isStartError, translateCreateError } from './start-errors';
+export { nowRfc3339Nano, nanoTimeToRfc3339, rfc3339ToSeconds, ZERO_TIME } from './time';
+export * from './spec';
+
+export function createRuntime(options: RuntimeOptions): ContainerRuntime {
+  return new ConmonRuntime(options);
+}

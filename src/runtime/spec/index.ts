@@ -1,0 +1,17 @@
+// OCI runtime-spec generation (Docker's default profile).
+import { RLIM_INFINITY } from './rlimits';
+import type { OciSpec } from './types';
+
+export { buildSpec, type SpecInput, type BuiltSpec } from './build';
+export { secureJoin, mkdirAllInRoot } from './secure-join';
+export { resolveUser, type ExecUser } from './user';
+export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE } from './defaults';
+export { replaceOrAppendEnv } from './process';
+export { hostHardLimits } from './rlimits';
+export { swapLimitSupported } from './resources';
+export type * from './types';
+
+/** config.json text; unlimited rlimits become RLIM_INFINITY's exact digits. */
+export function serializeSpec(spec: OciSpec): string {
+  return JSON.stringify(spec).replace(new RegExp(`"(hard|soft)":${RLIM_INFINITY}\\b`, 'g'), '"$1":18446744073709551615');
+}
