@@ -23,7 +23,7 @@ export function statusOf(err: unknown): number {
 /** Write an error response, or abort the stream if the headers already went out. */
 export function sendError(res: http.ServerResponse, err: unknown): void {
   const status = statusOf(err);
-  if (status >= 500) log.error('request failed', { error: errorMessage(err), stack: err instanceof Error ? err.stack : undefined });
+  if (status === 500) log.error('request failed', { error: errorMessage(err), stack: err instanceof Error ? err.stack : undefined });
   if (res.headersSent) {
     // Mid-stream: the status is gone; cutting the connection is the only honest signal.
     res.destroy();

@@ -1,0 +1,276 @@
+// The API server over a real unix socket, with fake engine services behind it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startApiServer, type ApiServer } from '../src/api';
+import { fakeBackend } from './api-fakes';
+import { request, requestHead, readAll, upgrade, demux } from './api-client';
+
+let dir: string;
+let sock: string;
+let server: ApiServer;
+const backend = fakeBackend();
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-api-'));
+  sock = path.join(dir, 'api.sock');
+  server = await startApiServer(backend, [`unix://${sock}`]);
+});
+
+after(async () => {
+  await server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('socket mode 0660 and a second listener on the same socket is refused', async () => {
+  assert.equal(fs.statSync(sock).mode & 0o777, 0o660);
+  await assert.rejects(startApiServer(backend, [`unix://${sock}`]), /already listening/);
+});
+
+test('ping GET and HEAD carry the negotiation headers', async () => {
+  const get = await request(sock, 'GET', '/_ping');
+  assert.equal(get.status, 200);
+  assert.equal(get.body.toString(), 'OK');
+  assert.equal(get.headers['api-version'], '1.45');
+  assert.equal(get.headers.ostype, 'linux');
+  assert.match(String(get.headers.server), /^Berth\/0\.1\.0/);
+  assert.equal(get.headers['builder-version'], '1');
+  assert.equal(get.headers['docker-experimental'], 'false');
+  assert.match(String(get.headers['cache-control']), /no-cache/);
+  assert.equal(get.headers.pragma, 'no-cache');
+  const head = await request(sock, 'HEAD', '/v1.24/_ping');
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal(head.headers['api-version'], '1.45');
+});
+
+test('version, info and versioned paths', async () => {
+  const v = (await request(sock, 'GET', '/v1.41/version')).json<Record<string, unknown>>();
+  assert.equal(v.ApiVersion, '1.45');
+  assert.equal(v.MinAPIVersion, '1.24');
+  assert.deepEqual(v.Platform, { Name: 'Berth' });
+  assert.equal((v.Components as Array<{ Name: string }>)[0].Name, 'Engine');
+  const info = (await request(sock, 'GET', '/info')).json<Record<string, unknown>>();
+  assert.equal(info.Driver, 'overlayfs');
+  assert.equal(info.CgroupVersion, '1');
+  assert.deepEqual((info.Swarm as Record<string, unknown>).LocalNodeState, 'inactive');
+  const tooNew = await request(sock, 'GET', '/v1.99/info');
+  assert.equal(tooNew.status, 400);
+  assert.deepEqual(tooNew.json(), { message: 'client version 1.99 is too new. Maximum supported API version is 1.45' });
+});
+
+test('unknown routes and wrong methods: 404 page not found', async () => {
+  for (const [m, p] of [['GET', '/nope'], ['GET', '/containers/create'], ['PUT', '/info']]) {
+    const r = await request(sock, m, p);
+    assert.equal(r.status, 404, `${m} ${p}`);
+    assert.deepEqual(r.json(), { message: 'page not found' });
+  }
+});
+
+test('features not built yet: swarm 503, plugins and volumes empty, networks read-only, 501 elsewhere', async () => {
+  const swarm = await request(sock, 'GET', '/v1.45/services');
+  assert.equal(swarm.status, 503);
+  assert.match(swarm.json<{ message: string }>().message, /^This node is not a swarm manager\./);
+  assert.equal((await request(sock, 'GET', '/swarm')).status, 503);
+  assert.deepEqual((await request(sock, 'GET', '/plugins')).json(), []);
+  assert.deepEqual((await request(sock, 'GET', '/volumes')).json(), { Volumes: [], Warnings: null });
+  const nets = (await request(sock, 'GET', '/networks')).json<Array<{ Name: string; Driver: string }>>();
+  assert.deepEqual(nets.map((n) => [n.Name, n.Driver]), [['host', 'host'], ['none', 'null']]);
+  assert.equal((await request(sock, 'GET', '/networks/host')).json<{ Name: string }>().Name, 'host');
+  assert.equal((await request(sock, 'DELETE', '/networks/none')).status, 403);
+  assert.equal((await request(sock, 'GET', '/networks/nope')).status, 404);
+  for (const [m, p] of [['POST', '/containers/x/exec'], ['GET', '/containers/x/stats'], ['POST', '/build'], ['POST', '/networks/create'], ['POST', '/volumes/create'], ['GET', '/images/search?term=x']]) {
+    const r = await request(sock, m, p);
+    assert.equal(r.status, 501, `${m} ${p}`);
+    assert.match(r.json<{ message: string }>().message, /not implemented in Berth yet/);
+  }
+});
+
+test('container create: malformed JSON, bad content type, success with name', async () => {
+  const bad = await request(sock, 'POST', '/containers/create', { body: '{"Image":', headers: { 'Content-Type': 'application/json' } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json<{ message: string }>().message, /^invalid JSON: /);
+  const empty = await request(sock, 'POST', '/containers/create', { headers: { 'Content-Type': 'application/json' } });
+  assert.equal(empty.status, 400);
+  const text = await request(sock, 'POST', '/containers/create', { body: '{}', headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(text.status, 400);
+  assert.match(text.json<{ message: string }>().message, /unsupported Content-Type header \(text\/plain\)/);
+  const ok = await request(sock, 'POST', '/containers/create?name=web', {
+    body: JSON.stringify({ Image: 'busybox', Cmd: ['sh'], HostConfig: { NetworkMode: 'host' } }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  assert.equal(ok.status, 201);
+  const { Id, Warnings } = ok.json<{ Id: string; Warnings: string[] }>();
+  assert.equal(Id.length, 64);
+  assert.deepEqual(Warnings, []);
+  assert.equal(backend.containers.get('web').hostConfig.NetworkMode, 'host');
+});
+
+test('container inspect and list shapes', async () => {
+  const c = backend.containers.get('web');
+  const missing = await request(sock, 'GET', '/containers/nothere/json');
+  assert.equal(missing.status, 404);
+  assert.deepEqual(missing.json(), { message: 'No such container: nothere' });
+  const body = (await request(sock, 'GET', '/containers/web/json?size=1')).json<Record<string, unknown>>();
+  assert.equal(body.Id, c.id);
+  assert.equal(body.Name, '/web');
+  assert.equal(body.Driver, 'overlay2');
+  assert.equal(body.SizeRw, 5);
+  assert.deepEqual(body.Mounts, []);
+  const gd = body.GraphDriver as { Name: string; Data: Record<string, string> };
+  assert.equal(gd.Name, 'overlay2');
+  assert.equal(gd.Data.LowerDir, '/layers/top:/layers/base');
+  assert.equal(gd.Data.UpperDir, `/containers/${c.id}/upper`);
+  const ns = body.NetworkSettings as { Networks: Record<string, unknown> };
+  assert.deepEqual(Object.keys(ns.Networks), ['host']);
+  const list = (await request(sock, 'GET', '/containers/json?all=1&size=true')).json<Array<Record<string, unknown>>>();
+  const row = list.find((r) => r.Id === c.id);
+  assert.ok(row);
+  assert.deepEqual(row.Names, ['/web']);
+  assert.equal(row.Image, 'busybox');
+  assert.equal(row.Command, "sh -c 'echo hi there'");
+  assert.equal(row.State, 'created');
+  assert.equal(row.Status, 'Created');
+  assert.equal(row.SizeRootFs, 1239);
+  assert.equal((await request(sock, 'GET', '/containers/json?filters=%7Bbad')).status, 400);
+});
+
+test('start is 204 then 304 without a body; kill on a stopped container is 409', async () => {
+  const first = await request(sock, 'POST', '/containers/web/start');
+  assert.equal(first.status, 204);
+  const again = await request(sock, 'POST', '/containers/web/start');
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  assert.equal((await request(sock, 'POST', '/containers/web/stop?t=abc')).status, 400);
+  assert.equal((await request(sock, 'POST', '/containers/web/stop?t=1')).status, 204);
+  assert.equal((await request(sock, 'POST', '/containers/web/stop')).status, 304);
+  const kill = await request(sock, 'POST', '/containers/web/kill');
+  assert.equal(kill.status, 409);
+  assert.match(kill.json<{ message: string }>().message, /is not running/);
+});
+
+test('wait: headers arrive before the exit, body after it', async () => {
+  await request(sock, 'POST', '/containers/web/start');
+  const bad = await request(sock, 'POST', '/containers/web/wait?condition=sometime');
+  assert.equal(bad.status, 400);
+  const res = await requestHead(sock, 'POST', '/containers/web/wait?condition=next-exit');
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['content-type'], 'application/json');
+  const body = readAll(res);
+  backend.containers.exit('web', 7);
+  assert.deepEqual(JSON.parse((await body).toString()), { StatusCode: 7 });
+  assert.equal((await request(sock, 'POST', '/containers/gone/wait')).status, 404);
+});
+
+test('logs: multiplexed frames, stream selection, timestamps in UTC nano', async () => {
+  const none = await request(sock, 'GET', '/containers/web/logs');
+  assert.equal(none.status, 400);
+  assert.deepEqual(none.json(), { message: 'Bad parameters: you must choose at least one stream' });
+  const both = await request(sock, 'GET', '/containers/web/logs?stdout=1&stderr=1');
+  assert.equal(both.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
+  assert.deepEqual(demux(both.body), [[1, 'out\n'], [2, 'err\n']]);
+  const errOnly = await request(sock, 'GET', '/v1.41/containers/web/logs?stderr=1&timestamps=1');
+  assert.equal(errOnly.headers['content-type'], 'application/vnd.docker.raw-stream');
+  assert.deepEqual(demux(errOnly.body), [[2, '2024-01-02T03:04:06.000000000Z err\n']]);
+});
+
+test('attach with Upgrade: 101 UPGRADED, log replay, live frames, close at exit; stdin ignored', async () => {
+  await request(sock, 'POST', '/containers/web/start');
+  const { res, socket, head } = await upgrade(sock, '/v1.45/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1&stdin=1');
+  assert.equal(res.statusCode, 101);
+  assert.equal(res.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
+  assert.equal(res.headers.upgrade, 'tcp');
+  assert.equal(res.headers['api-version'], '1.45');
+  socket.write('stdin bytes are dropped for now\n');
+  const chunks: Buffer[] = [head];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  await new Promise((r) => setTimeout(r, 50));
+  backend.containers.emit({ stream: 'stdout', time: '2024-01-01T00:00:00Z', data: Buffer.from('live\n') });
+  await new Promise((r) => setTimeout(r, 50));
+  backend.containers.exit('web', 0);
+  await closed;
+  assert.deepEqual(demux(Buffer.concat(chunks)), [[1, 'out\n'], [2, 'err\n'], [1, 'live\n']]);
+  const missing = await request(sock, 'POST', '/containers/nope/attach?stream=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } }).catch(() => undefined);
+  if (missing) assert.equal(missing.status, 404);
+});
+
+test('attach without Upgrade answers 200 and the raw stream', async () => {
+  await request(sock, 'POST', '/containers/web/start');
+  const res = await requestHead(sock, 'POST', '/containers/web/attach?stream=1&stdout=1');
+  assert.equal(res.statusCode, 200);
+  const body = readAll(res);
+  await new Promise((r) => setTimeout(r, 30));
+  backend.containers.emit({ stream: 'stdout', time: '2024-01-01T00:00:00Z', data: Buffer.from('hello\n') });
+  await new Promise((r) => setTimeout(r, 30));
+  backend.containers.exit('web', 0);
+  assert.deepEqual(demux(await body), [[1, 'hello\n']]);
+});
+
+test('events: since replays history, until in the past ends the stream, filters apply', async () => {
+  const t0 = Date.now() / 1000 - 1;
+  backend.events.publish('image', 'tag', 'sha256:1', { name: 'x:1' });
+  backend.events.publish('container', 'start', 'cafe', { name: 'n', image: 'busybox' });
+  const until = Date.now() / 1000 + 0.001;
+  await new Promise((r) => setTimeout(r, 5));
+  const r = await request(sock, 'GET', `/events?since=${t0}&until=${until}&filters=${encodeURIComponent('{"type":["container"]}')}`);
+  assert.equal(r.status, 200);
+  const lines = r.body.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(lines.length >= 1);
+  assert.ok(lines.every((l) => l.Type === 'container'));
+  const start = lines.find((l) => l.Action === 'start' && l.id === 'cafe');
+  assert.equal(start?.status, 'start');
+  assert.equal(start?.from, 'busybox');
+  const bad = await request(sock, 'GET', '/events?filters=%7B%22what%22%3A%5B%22x%22%5D%7D');
+  assert.equal(bad.status, 400);
+  // Live: an event published after the request is streamed.
+  const live = await requestHead(sock, 'GET', '/events?filters=' + encodeURIComponent('{"event":["die"]}'));
+  const got = new Promise<string>((resolve) => live.once('data', (c: Buffer) => resolve(c.toString())));
+  backend.events.publish('container', 'die', 'beef', { exitCode: '1' });
+  assert.equal(JSON.parse(await got).Action, 'die');
+  live.destroy();
+});
+
+test('images: list, inspect, history, tag, delete, import stream, load, save, pull', async () => {
+  const list = (await request(sock, 'GET', '/images/json')).json<Array<Record<string, unknown>>>();
+  assert.deepEqual(list[0].RepoTags, ['busybox:latest']);
+  assert.equal(list[0].VirtualSize, undefined);
+  assert.equal((await request(sock, 'GET', '/v1.43/images/json')).json<Array<Record<string, unknown>>>()[0].VirtualSize, 1234);
+  const inspect = (await request(sock, 'GET', '/images/busybox/json')).json<Record<string, unknown>>();
+  assert.equal(inspect.Id, 'sha256:' + 'a'.repeat(64));
+  assert.deepEqual((inspect.Config as { Cmd: string[] }).Cmd, ['sh']);
+  assert.deepEqual(inspect.RootFS, { Type: 'layers', Layers: ['sha256:' + 'b'.repeat(64)] });
+  const missing = await request(sock, 'GET', '/images/nope/json');
+  assert.deepEqual([missing.status, missing.json()], [404, { message: 'No such image: nope' }]);
+  assert.equal((await request(sock, 'GET', '/images/busybox/history')).json<unknown[]>().length, 1);
+  assert.equal((await request(sock, 'POST', '/images/busybox/tag?repo=mine&tag=1')).status, 201);
+  assert.equal((await request(sock, 'POST', '/images/busybox/tag')).status, 400);
+  assert.deepEqual((await request(sock, 'DELETE', '/images/busybox')).json(), [{ Untagged: 'busybox' }, { Deleted: 'sha256:' + 'a'.repeat(64) }]);
+  const imp = await request(sock, 'POST', '/images/create?fromSrc=-&repo=imp&tag=v1&changes=CMD%20%5B%22sh%22%5D&changes=ENV%20A%3Db', { body: Buffer.alloc(1024, 1) });
+  assert.equal(imp.status, 200);
+  assert.deepEqual(JSON.parse(imp.body.toString().split('\r\n')[0]), { status: 'sha256:' + 'a'.repeat(64) });
+  assert.deepEqual(backend.images.imported.at(-1), { bytes: 1024, reference: 'imp:v1', changes: ['CMD ["sh"]', 'ENV A=b'] });
+  const load = await request(sock, 'POST', '/images/load?quiet=1', { body: 'tar' });
+  assert.deepEqual(JSON.parse(load.body.toString().trim()), { stream: 'Loaded image: busybox:latest\n' });
+  const save = await request(sock, 'GET', '/images/get?names=busybox&names=busybox:latest');
+  assert.equal(save.headers['content-type'], 'application/x-tar');
+  assert.equal(save.body.toString(), 'tar of busybox,busybox:latest');
+  assert.equal((await request(sock, 'GET', '/images/nope/get')).status, 404);
+  const pull = await request(sock, 'POST', '/images/create?fromImage=alpine&tag=3');
+  assert.equal(pull.status, 501);
+  assert.match(pull.json<{ message: string }>().message, /cannot pull alpine:3/);
+});
+
+test('delete, prune and system df', async () => {
+  assert.equal((await request(sock, 'DELETE', '/containers/web?link=1')).status, 400);
+  assert.equal((await request(sock, 'DELETE', '/containers/web?force=1')).status, 204);
+  assert.equal((await request(sock, 'DELETE', '/containers/web')).status, 404);
+  assert.deepEqual((await request(sock, 'POST', '/containers/prune')).json(), { ContainersDeleted: null, SpaceReclaimed: 0 });
+  assert.deepEqual((await request(sock, 'POST', '/images/prune')).json(), { ImagesDeleted: null, SpaceReclaimed: 0 });
+  const df = (await request(sock, 'GET', '/system/df')).json<Record<string, unknown>>();
+  assert.deepEqual(Object.keys(df).sort(), ['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes']);
+  assert.equal(df.LayersSize, 100);
+  assert.equal((await request(sock, 'GET', '/system/df?type=volume')).json<Record<string, unknown>>().Images, undefined);
+});
