@@ -17,7 +17,7 @@ export async function events(ctx: RequestContext): Promise<void> {
   const since = sinceRaw ? parseTimestamp(sinceRaw, 'since', nowSec) : undefined;
   const until = untilRaw ? parseTimestamp(untilRaw, 'until', nowSec) : undefined;
   if (since !== undefined && until !== undefined && until < since) {
-    throw new InvalidArgumentError('`since` time must be before `until` time');
+    throw new InvalidArgumentError(`\`since\` time (${sinceRaw}) cannot be after \`until\` time (${untilRaw})`);
   }
   const accept = compileEventFilter(parseFilters(query.get('filters')));
   const untilNano = until !== undefined ? until * 1e9 : Infinity;
