@@ -1,0 +1,127 @@
+// `npm run bench`: Berth against raw runc and (where installed) Docker Engine. Prints
+// medians with p10/p90 spread and the ratios the milestone targets. Never a pass/fail test.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startDaemon, REPO_ROOT, type TestDaemon } from '../test/helpers/daemon';
+import { Report, fmtMiB, fmtMs, fmtRatio } from './stats';
+import { rssBytes } from './memory';
+import { benchRawRunc } from './runc-raw';
+import { benchFleet, benchLifecycle, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
+import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
+
+interface Options { iterations: number; containers: number }
+
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const num = (flag: string, fallback: number): number => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && Number(argv[i + 1]) > 0 ? Number(argv[i + 1]) : fallback;
+  };
+  return { iterations: num('--iterations', quick ? 5 : 20), containers: num('--containers', quick ? 25 : 100) };
+}
+
+async function section(report: Report, label: string, fn: () => Promise<void>): Promise<void> {
+  process.stderr.write(`bench: ${label}...\n`);
+  try {
+    await fn();
+  } catch (err) {
+    report.value(`${label}: FAILED`, (err as Error).message.split('\n')[0].slice(0, 160));
+  }
+}
+
+async function benchEngine(report: Report, target: EngineTarget, o: Options): Promise<void> {
+  const tag = target.name;
+  for (const cli of target.clis) {
+    await section(report, `${tag}: ${cli.label} run --rm busybox true`, async () => {
+      report.timing(`${tag}: ${cli.label} run --rm busybox true`, await benchRunRm(target, cli, o.iterations));
+    });
+  }
+  await section(report, `${tag}: lifecycle`, async () => {
+    const s = await benchLifecycle(target, target.clis[0], o.iterations);
+    for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: ${target.clis[0].label} ${verb}`, s[verb]);
+  });
+  if (target.daemonPid) report.value(`${tag}: daemon RSS (idle)`, fmtMiB(rssBytes(target.daemonPid)));
+  await section(report, `${tag}: ${o.containers} running containers`, async () => {
+    const f = await benchFleet(target, o.containers, o.iterations);
+    for (const [label, samples] of f.ps) report.timing(`${tag}: ${label} ps (${f.started} running)`, samples);
+    report.timing(`${tag}: GET /containers/json (${f.started} running)`, f.apiList);
+    report.value(`${tag}: memory per idle container (MemAvailable delta)`, fmtMiB(f.memPerContainer));
+    report.value(`${tag}: ${target.shim.name} RSS per container`, fmtMiB(f.shimRssPerContainer));
+    report.value(`${tag}: daemon RSS with ${f.started} containers`, fmtMiB(f.daemonRss));
+  });
+}
+
+function berthTarget(d: TestDaemon): EngineTarget {
+  const berth: Cli = { label: 'berth', cmd: process.execPath, prefix: [path.join(REPO_ROOT, 'bin', 'berth')], env: { BERTH_HOST: d.dockerHost } };
+  const docker: Cli = { label: 'docker', cmd: 'docker', prefix: [], env: { DOCKER_HOST: d.dockerHost, DOCKER_CONFIG: path.join(d.tmpRoot, 'docker-config') } };
+  return { name: 'berthd', socket: d.socket, clis: [berth, docker], runArgs: [], shim: { name: 'conmon', mention: d.tmpRoot }, daemonPid: d.pid };
+}
+
+function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
+  const runc = report.median('raw runc run /bin/true');
+  const berthRun = report.median('berthd: berth run --rm busybox true');
+  const dockerCliRun = report.median('berthd: docker run --rm busybox true');
+  const engineRun = report.median('dockerd: docker run --rm busybox true');
+  const out: string[] = ['', 'Ratios (medians):'];
+  out.push(`  berth run --rm / raw runc            ${fmtRatio(berthRun, runc)}   (target <= 3x; Docker Engine 20.10 here: ~15x)`);
+  out.push(`  docker CLI on berthd / raw runc      ${fmtRatio(dockerCliRun, runc)}`);
+  if (dockerEngine) {
+    out.push(`  berth run --rm / dockerd             ${fmtRatio(berthRun, engineRun)}`);
+    out.push(`  docker CLI: berthd / dockerd         ${fmtRatio(dockerCliRun, engineRun)}`);
+  }
+  out.push(`  ps with ${o.containers} containers (berth CLI)   ${fmtMs(report.median(`berthd: berth ps (${o.containers} running)`))}   (target <= 50 ms)`);
+  out.push('  idle container overhead target: <= 2 MiB (Docker containerd-shim: ~13 MiB RSS each)');
+  report.note(out.join('\n'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const o = parseOptions(argv);
+  process.on('SIGINT', () => process.exit(130)); // run the harness's exit-hook cleanup
+  const runcVersion = execFileSync('runc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  process.stdout.write(`Berth benchmark: ${o.iterations} iterations, ${o.containers} containers for ps/memory\n`);
+  process.stdout.write(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, kernel ${os.release()}, node ${process.version}, ${runcVersion}\n\n`);
+  const report = new Report();
+  const workDir = fs.mkdtempSync('/tmp/berth-bench-');
+  let daemon: TestDaemon | undefined;
+  let engine: DockerEngine | undefined;
+  try {
+    await section(report, 'raw runc run /bin/true', async () => {
+      report.timing('raw runc run /bin/true', await benchRawRunc(path.join(workDir, 'runc'), o.iterations));
+    });
+    daemon = await startDaemon({ logLevel: 'warn' });
+    await benchEngine(report, berthTarget(daemon), o);
+    await daemon.cleanup();
+    daemon = undefined;
+
+    await section(report, 'dockerd', async () => {
+      engine = await openDockerEngine(workDir);
+      if (!engine) {
+        report.note('Docker Engine not installed: skipped');
+        return;
+      }
+      await ensureBusybox(engine.socket, workDir);
+      const env = { DOCKER_HOST: `unix://${engine.socket}`, DOCKER_CONFIG: path.join(workDir, 'docker-config') };
+      await benchEngine(report, {
+        name: 'dockerd', socket: engine.socket, clis: [{ label: 'docker', cmd: 'docker', prefix: [], env }],
+        runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid,
+      }, o);
+      report.note('dockerd runs use --network none (berthd containers get a loopback-only network namespace).');
+    });
+    printRatios(report, o, engine !== undefined);
+    report.note('Memory deltas are system-wide: other activity on the machine during the run shifts them.');
+    report.print();
+  } finally {
+    await daemon?.cleanup().catch((err: Error) => process.stderr.write(`bench: cleanup: ${err.message}\n`));
+    await (engine as DockerEngine | undefined)?.stop().catch(() => undefined);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: Error) => {
+    process.stderr.write(`bench: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+}
