@@ -184,7 +184,7 @@ test('errors carry Docker texts', async () => {
   assert.match(start.stderr, /^Error response from daemon: No such container: nope$/m);
 
   const first = (await d.dockerOk(['create', '--name', 'dup', 'busybox'])).trim();
-  const dup = await d.docker(['create', '--name', 'dup', 'busybox']);
+  const dup = await d.docker(['run', '-d', '--name', 'dup', 'busybox']);
   assert.equal(dup.code, 125);
   assert.ok(dup.stderr.includes(`Error response from daemon: Conflict. The container name "/dup" is already in use by container "${first}". You have to remove (or rename) that container to be able to reuse that name.`), dup.stderr);
 

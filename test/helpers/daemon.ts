@@ -112,6 +112,15 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
     }
   };
 
+  // BERTH_TEST_KEEP_LOGS=<dir> keeps each daemon's log after cleanup, for debugging.
+  const keepLog = (): void => {
+    const dir = process.env.BERTH_TEST_KEEP_LOGS;
+    if (!dir || !fs.existsSync(logFile)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    const name = `${path.basename(process.argv[1] ?? 'test', '.js')}-${path.basename(tmpRoot)}.log`;
+    fs.copyFileSync(logFile, path.join(dir, name));
+  };
+
   const signalAndWait = async (signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> => {
     const proc = child;
     if (!proc) return true;
@@ -125,7 +134,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   const berthArgs = (cmdArgs: string[]): string[] => [path.join(REPO_ROOT, 'bin', 'berth'), ...cmdArgs];
   const mustSucceed = async (cmd: string, cmdArgs: string[], result: Promise<RunResult>): Promise<string> => {
     const r = await result;
-    if (r.code !== 0) throw new Error(`command failed\n${describe(cmd, cmdArgs, r)}`);
+    if (r.code !== 0) throw new Error(`command failed\n${describe(cmd, cmdArgs, r)}\n--- berthd log (tail) ---\n${tail(readLog(), 25)}`);
     return r.stdout;
   };
 
@@ -160,6 +169,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
       if (!live.has(daemon)) return;
       live.delete(daemon);
       await daemon.stop();
+      keepLog();
       const problems = forceCleanup({ tmpRoot, runcRoot: path.join(execRoot, 'runc'), cgroupParent });
       if (problems.length) throw new Error(`test daemon cleanup incomplete:\n${problems.join('\n')}`);
     },
