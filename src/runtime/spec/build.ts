@@ -88,8 +88,8 @@ export function buildSpec(input: SpecInput): BuiltSpec {
       devices,
       resources,
       cgroupsPath: '/' + path.posix.join(input.cgroupParent.replace(/^\/+/, ''), input.id),
-      maskedPaths: privileged ? [] : maskedPaths(),
-      readonlyPaths: privileged ? [] : [...READONLY_PATHS],
+      maskedPaths: privileged ? [] : stringList(hc.MaskedPaths) ?? maskedPaths(),
+      readonlyPaths: privileged ? [] : stringList(hc.ReadonlyPaths) ?? [...READONLY_PATHS],
       sysctl,
     },
   };
@@ -98,6 +98,10 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     if (config.Domainname) spec.domainname = config.Domainname;
   }
   return { spec, user };
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
 }
 
 function buildMounts(input: SpecInput, privileged: boolean): OciMount[] {

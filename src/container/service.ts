@@ -1,0 +1,160 @@
+// ContainerService: wires the repository, locks, waiters and the lifecycle modules,
+// and reacts to exits reported by the runtime.
+import type { Readable } from 'node:stream';
+import { log } from '../util/logger';
+import type { RuntimeExit } from '../runtime';
+import { isRunningState, type ContainerServiceDeps, type ServiceContext } from './context';
+import { createContainer } from './create';
+import { filterContainers } from './filters';
+import {
+  applyExit, killContainer, pauseContainer, restartContainer, startContainer, stopContainer, unpauseContainer,
+} from './lifecycle';
+import { KeyedMutex } from './locks';
+import { openLogStream } from './log-stream';
+import { recoverContainers } from './recover';
+import { pruneContainers, removeContainer, removeLocked, renameContainer } from './remove';
+import { ContainerRepository } from './repository';
+import { RestartManager } from './restart-policy';
+import type { Container, ContainerListOptions, ContainerService, CreateContainerRequest, LogOptions, WaitCondition } from './types';
+import { Waiters, type WaitResult } from './waiters';
+
+export class ContainerServiceImpl implements ContainerService {
+  private readonly ctx: ServiceContext;
+  private readonly restarts: RestartManager;
+
+  constructor(deps: ContainerServiceDeps) {
+    this.ctx = { ...deps, repo: new ContainerRepository(deps.db), locks: new KeyedMutex(), waiters: new Waiters(), closed: false };
+    this.restarts = new RestartManager(this.ctx);
+    deps.runtime.onExit((id, exit) => { void this.onExit(id, exit); });
+  }
+
+  private async onExit(id: string, exit: RuntimeExit): Promise<void> {
+    if (this.ctx.closed || !this.ctx.repo.find(id)) return;
+    try {
+      const applied = await this.ctx.locks.run(id, () => applyExit(this.ctx, id, exit));
+      if (applied) await this.afterExit(id);
+    } catch (err) {
+      log.error('container exit handling failed', { id, error: (err as Error).message });
+    }
+  }
+
+  /** AutoRemove or restart policy, once an exit has been recorded. */
+  private async afterExit(id: string): Promise<void> {
+    const rec = this.ctx.repo.find(id);
+    if (!rec || isRunningState(rec.container)) return;
+    if (rec.container.hostConfig.AutoRemove) {
+      await this.ctx.locks.run(id, async () => {
+        const cur = this.ctx.repo.find(id);
+        if (cur && !isRunningState(cur.container)) await removeLocked(this.ctx, id);
+      });
+      return;
+    }
+    this.restarts.afterExit(rec.container);
+  }
+
+  create(request: CreateContainerRequest): Promise<{ container: Container; warnings: string[] }> {
+    return createContainer(this.ctx, request);
+  }
+
+  get(idOrName: string): Container {
+    return this.ctx.repo.resolve(idOrName).container;
+  }
+
+  list(options?: ContainerListOptions): Container[] {
+    return filterContainers({
+      all: this.ctx.repo.all().map((r) => r.container),
+      resolve: (v) => this.ctx.repo.resolve(v).container,
+      images: this.ctx.images,
+    }, options);
+  }
+
+  start(idOrName: string): Promise<void> {
+    return startContainer(this.ctx, idOrName);
+  }
+
+  async stop(idOrName: string, options?: { timeout?: number; signal?: string }): Promise<void> {
+    await this.restarts.cancel(this.get(idOrName).id);
+    return stopContainer(this.ctx, idOrName, options);
+  }
+
+  kill(idOrName: string, signal?: string): Promise<void> {
+    return killContainer(this.ctx, idOrName, signal);
+  }
+
+  pause(idOrName: string): Promise<void> {
+    return pauseContainer(this.ctx, idOrName);
+  }
+
+  unpause(idOrName: string): Promise<void> {
+    return unpauseContainer(this.ctx, idOrName);
+  }
+
+  async restart(idOrName: string, options?: { timeout?: number; signal?: string }): Promise<void> {
+    await this.restarts.cancel(this.get(idOrName).id);
+    return restartContainer(this.ctx, idOrName, options);
+  }
+
+  wait(idOrName: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<WaitResult> {
+    let c: Container;
+    try { c = this.get(idOrName); } catch (err) { return Promise.reject(err); }
+    if (condition === 'not-running' && !isRunningState(c)) {
+      return Promise.resolve(c.state.Error ? { StatusCode: c.state.ExitCode, Error: { Message: c.state.Error } } : { StatusCode: c.state.ExitCode });
+    }
+    return this.ctx.waiters.add(c.id, condition, signal);
+  }
+
+  async remove(idOrName: string, options?: { force?: boolean; volumes?: boolean }): Promise<void> {
+    await this.restarts.cancel(this.get(idOrName).id);
+    return removeContainer(this.ctx, idOrName, options);
+  }
+
+  rename(idOrName: string, newName: string): Promise<void> {
+    return renameContainer(this.ctx, idOrName, newName);
+  }
+
+  prune(filters?: Record<string, string[]>): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    return pruneContainers(this.ctx, filters);
+  }
+
+  logs(idOrName: string, options: LogOptions, signal?: AbortSignal): Readable {
+    const c = this.get(idOrName);
+    const follow = options.follow === true && isRunningState(c);
+    const done = follow ? this.ctx.waiters.add(c.id, 'next-exit', signal) : undefined;
+    done?.catch(() => undefined);
+    return openLogStream({
+      file: c.logPath, startAtEnd: false, join: true, stdout: options.stdout, stderr: options.stderr,
+      since: options.since, until: options.until, tail: options.tail === 'all' ? undefined : options.tail,
+      follow, done, signal,
+    });
+  }
+
+  attachOutput(idOrName: string, signal?: AbortSignal): Readable {
+    const c = this.get(idOrName);
+    const done = this.ctx.waiters.add(c.id, 'next-exit', signal);
+    done.catch(() => undefined);
+    return openLogStream({ file: c.logPath, startAtEnd: true, join: false, stdout: true, stderr: true, follow: true, done, signal });
+  }
+
+  async sizes(idOrName: string): Promise<{ sizeRw: number; sizeRootFs: number }> {
+    const rec = this.ctx.repo.resolve(idOrName);
+    const sizeRw = await this.ctx.rootfs.sizeRw(rec.container.id).catch(() => 0);
+    let base = 0;
+    try { base = rec.chainId ? this.ctx.layers.chainSize(rec.chainId) : 0; } catch { /* layers gone */ }
+    return { sizeRw, sizeRootFs: sizeRw + base };
+  }
+
+  usingImage(imageId: string): Container[] {
+    return this.ctx.repo.all().map((r) => r.container).filter((c) => c.imageId === imageId);
+  }
+
+  async recover(): Promise<void> {
+    await recoverContainers(this.ctx, (id) => this.afterExit(id));
+    this.restarts.onDaemonStart();
+  }
+
+  async close(): Promise<void> {
+    this.ctx.closed = true;
+    this.restarts.close();
+  }
+}
+
