@@ -33,7 +33,7 @@ export function conmonArgs(o: ConmonLaunch): string[] {
     '--api-version', '1', '-c', o.id, '-u', o.id, '-r', o.runtimePath, '-b', o.bundleDir,
     '-p', o.pidFile, '-n', o.id, '--exit-dir', o.exitDir, '--persist-dir', o.persistDir,
     '--full-attach', '--socket-dir-path', o.socketDir, '-l', `k8s-file:${o.logPath}`,
-    '--log-level', o.logLevel, '--conmon-pidfile', o.conmonPidFile,
+    '--log-level', o.logLevel, '--conmon-pidfile', o.conmonPidFile, '--no-sync-log',
     '--runtime-arg', `--root=${o.runtimeRoot}`,
   ];
   if (o.tty) args.push('-t');
