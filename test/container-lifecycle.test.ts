@@ -150,3 +150,38 @@ test('executable not found: 400 with Docker\'s text, exit code 127, still create
   assert.match(c.state.Error, /executable file not found/);
   assert.equal(fs.readFileSync('/proc/self/mounts', 'utf8').includes(path.join(h.rootfsRoot, container.id)), false);
 });
+
+test('resources from HostConfig reach the cgroup', async () => {
+  const { id, code } = await run(h.service, ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.shares; df -k /dev/shm | tail -1'],
+    { hostConfig: { Memory: 64 * 1024 * 1024, PidsLimit: 50, NanoCpus: 5e8, CpuShares: 512, ShmSize: 8 * 1024 * 1024 } });
+  assert.equal(code, 0);
+  const lines = (await logs(id)).split('\n');
+  assert.deepEqual(lines.slice(0, 4), [String(64 * 1024 * 1024), '50', '50000', '512']);
+  assert.match(lines[4], /\s8192\s/);
+  assert.equal(h.service.get(id).hostConfig.MemorySwap, 128 * 1024 * 1024);
+  await assert.rejects(h.service.create({ config: { Image: 'busybox' }, hostConfig: { Memory: 1024 } }), { kind: 'invalid-argument', message: 'Minimum memory limit allowed is 6MB' });
+});
+
+test('NetworkMode host shares the host network and hostname; none has only loopback', async () => {
+  const host = await run(h.service, ['sh', '-c', 'hostname; ls /sys/class/net | wc -l'], { hostConfig: { NetworkMode: 'host' } });
+  const [hn, count] = (await logs(host.id)).trim().split('\n');
+  assert.equal(hn, (await import('node:os')).hostname());
+  assert.equal(Number(count), fs.readdirSync('/sys/class/net').length);
+  const none = await run(h.service, ['sh', '-c', 'ls /sys/class/net'], { hostConfig: { NetworkMode: 'none' } });
+  assert.equal((await logs(none.id)).trim(), 'lo');
+  await assert.rejects(h.service.create({ config: { Image: 'busybox' }, hostConfig: { NetworkMode: 'nosuchnet' } }), { kind: 'not-found' });
+});
+
+test('privileged: all capabilities, no masked paths; cap-add/cap-drop', async () => {
+  const p = await run(h.service, ['sh', '-c', 'grep CapEff /proc/self/status; echo masks=$(grep -c " /proc/kcore " /proc/self/mounts)'], { hostConfig: { Privileged: true } });
+  assert.equal(p.code, 0);
+  const out = await logs(p.id);
+  assert.match(out, /^masks=0$/m);
+  const normal = await run(h.service, ['sh', '-c', 'echo masks=$(grep -c " /proc/kcore " /proc/self/mounts)']);
+  assert.match(await logs(normal.id), /^masks=1$/m);
+  const full = /CapBnd:\s+([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
+  assert.match(out, new RegExp(`CapEff:\\s+${full}`));
+  const c = await run(h.service, ['sh', '-c', 'grep CapEff /proc/self/status'], { hostConfig: { CapAdd: ['NET_ADMIN'], CapDrop: ['CHOWN', 'cap_kill'] } });
+  // default a80425fb + NET_ADMIN (bit 12) - CHOWN (bit 0) - KILL (bit 5)
+  assert.match(await logs(c.id), new RegExp(`CapEff:\\s+0*${(0xa80425fb + 0x1000 - 0x1 - 0x20).toString(16)}`));
+});

@@ -22,12 +22,20 @@ const CAPABILITY_NAMES: readonly string[] = [
 ].map((n) => 'CAP_' + n);
 
 let allCaps: string[] | undefined;
-/** Every capability the running kernel knows (bounded by /proc/sys/kernel/cap_last_cap). */
+/**
+ * Every capability the kernel knows (cap_last_cap) that berthd itself may grant: a
+ * capability outside our own bounding set (CAP_SYS_RESOURCE here) would fail the start.
+ */
 export function allCapabilities(): string[] {
   if (!allCaps) {
     let last = CAPABILITY_NAMES.length - 1;
     try { last = Math.min(last, parseInt(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'), 10)); } catch { /* keep table size */ }
-    allCaps = CAPABILITY_NAMES.slice(0, last + 1);
+    let bounding = (1n << BigInt(last + 1)) - 1n;
+    try {
+      const hex = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      if (hex) bounding = BigInt('0x' + hex);
+    } catch { /* assume all */ }
+    allCaps = CAPABILITY_NAMES.slice(0, last + 1).filter((_n, bit) => (bounding >> BigInt(bit)) & 1n);
   }
   return allCaps.slice();
 }
