@@ -10,6 +10,14 @@ import type { ContainerRecord } from './repository';
 
 const DEFAULT_STOP_TIMEOUT = 10;
 
+/** LogConfig max-size ("10m", "1g", bytes) → conmon's --log-size-max; Docker's binary units. */
+function logSizeMax(value: string | undefined): number | undefined {
+  const m = value ? /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim()) : null;
+  if (!m) return undefined;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
 export async function startContainer(ctx: ServiceContext, idOrName: string): Promise<void> {
   const { id } = ctx.repo.resolve(idOrName).container;
   await ctx.locks.run(id, () => startLocked(ctx, id));
@@ -29,12 +37,15 @@ export async function startLocked(ctx: ServiceContext, id: string): Promise<void
     if (c.config.WorkingDir) mkdirAllInRoot(rootfs, c.config.WorkingDir, user.uid, user.gid);
     const bundle = bundleDir(ctx, id);
     writeFileSync(path.join(bundle, 'config.json'), serializeSpec(spec), { mode: 0o600 });
+    // Taken before the process runs so that FinishedAt (the exit file's mtime) is never earlier.
+    const startedAt = nowRfc3339Nano();
     const { pid, conmonPid } = await ctx.runtime.start({
       id, bundleDir: bundle, logPath: c.logPath, tty: c.config.Tty, openStdin: c.config.OpenStdin,
+      logSizeMax: logSizeMax(c.hostConfig.LogConfig?.Config?.['max-size']),
     });
     const started = ctx.repo.saveState(id, {
       Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
-      Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(),
+      Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt,
     }, { manuallyStopped: false, conmonPid });
     publish(ctx, 'start', started.container);
   } catch (err) {
@@ -59,12 +70,9 @@ export async function signalContainer(ctx: ServiceContext, id: string, signal: n
       // Exited meanwhile: its exit is being processed; nothing left to signal.
       if ((err as { kind?: string }).kind !== 'conflict' && (err as { kind?: string }).kind !== 'not-found') throw err;
     }
-    if (unpause) {
-      await ctx.runtime.resume(id).catch(() => undefined);
-      const r = ctx.repo.saveState(id, { Paused: false, Status: 'running' });
-      publish(ctx, 'unpause', r.container);
-    }
+    if (unpause) await ctx.runtime.resume(id).catch(() => undefined);
     publish(ctx, 'kill', ctx.repo.resolve(id).container, { signal: String(signal) });
+    if (unpause) publish(ctx, 'unpause', ctx.repo.saveState(id, { Paused: false, Status: 'running' }).container);
   });
 }
 
@@ -152,10 +160,6 @@ export async function applyExit(ctx: ServiceContext, id: string, exit: RuntimeEx
   // The file on disk is authoritative: an event for a previous run's file (cleared at start) is ignored.
   const current = ctx.runtime.readExit(id) ?? exit;
   if (!current) return undefined;
-  await Promise.all([
-    ctx.runtime.delete(id, true).catch(() => undefined),
-    ctx.rootfs.unmount(id).catch(() => undefined),
-  ]);
   const updated = ctx.repo.saveState(id, {
     Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: current.exitCode, FinishedAt: current.finishedAt, OOMKilled: current.oomKilled,
@@ -167,5 +171,11 @@ export async function applyExit(ctx: ServiceContext, id: string, exit: RuntimeEx
   if (current.oomKilled) publish(ctx, 'oom', c);
   publish(ctx, 'die', c, { exitCode: String(current.exitCode), execDuration: String(execDuration) });
   ctx.waiters.exited(id, { StatusCode: current.exitCode });
+  // Waiters are answered first; cleanup still runs under the lock, so the next action on
+  // this container waits for it, and recover() redoes it after a crash (exited + mounted).
+  await Promise.all([
+    ctx.runtime.delete(id, true).catch(() => undefined),
+    ctx.rootfs.unmount(id).catch(() => undefined),
+  ]);
   return updated;
 }

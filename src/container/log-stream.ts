@@ -109,6 +109,8 @@ export function openLogStream(o: LogStreamOptions): Readable {
       o.done?.then(() => { finished = true; notify(); }, () => { finished = true; notify(); });
     }
     let initial = await readNew();
+    // A one-shot read ends here: an unfinished last line counts as a line (for tail too).
+    if (!o.follow) initial.push(...joiner.flush());
     if (o.tail !== undefined) initial = o.tail <= 0 ? [] : initial.slice(-o.tail);
     for (const rec of initial) if (!(await emit(rec))) return;
     while (o.follow && !closed) {

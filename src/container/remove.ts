@@ -54,8 +54,11 @@ async function killAndWait(ctx: ServiceContext, id: string): Promise<void> {
 
 /** Deletes everything of a stopped container; the caller holds its lock. */
 export async function removeLocked(ctx: ServiceContext, id: string): Promise<void> {
+  const before = ctx.repo.resolve(id).container.state.Status;
   const rec = ctx.repo.saveState(id, { Status: 'removing' });
-  await ctx.runtime.delete(id, true).catch(() => undefined);
+  // After a recorded exit (or a failed start) runc already forgot the container; only an
+  // interrupted removal or start can have left runc state behind.
+  if (before !== 'exited' && before !== 'created') await ctx.runtime.delete(id, true).catch(() => undefined);
   await ctx.rootfs.remove(id);
   ctx.runtime.clearExit(id);
   rmSync(containerDir(ctx, id), { recursive: true, force: true });

@@ -10,7 +10,7 @@ import {
   applyExit, killContainer, pauseContainer, restartContainer, startContainer, stopContainer, unpauseContainer,
 } from './lifecycle';
 import { KeyedMutex } from './locks';
-import { openLogStream } from './log-stream';
+import { openLogStream, type LogStreamOptions } from './log-stream';
 import { recoverContainers } from './recover';
 import { pruneContainers, removeContainer, removeLocked, renameContainer } from './remove';
 import { ContainerRepository } from './repository';
@@ -119,20 +119,32 @@ export class ContainerServiceImpl implements ContainerService {
   logs(idOrName: string, options: LogOptions, signal?: AbortSignal): Readable {
     const c = this.get(idOrName);
     const follow = options.follow === true && isRunningState(c);
-    const done = follow ? this.ctx.waiters.add(c.id, 'next-exit', signal) : undefined;
-    done?.catch(() => undefined);
-    return openLogStream({
+    return this.logStream(c, follow, signal, (done, streamSignal) => ({
       file: c.logPath, startAtEnd: false, join: true, stdout: options.stdout, stderr: options.stderr,
       since: options.since, until: options.until, tail: options.tail === 'all' ? undefined : options.tail,
-      follow, done, signal,
-    });
+      follow, done, signal: streamSignal,
+    }));
   }
 
   attachOutput(idOrName: string, signal?: AbortSignal): Readable {
     const c = this.get(idOrName);
-    const done = this.ctx.waiters.add(c.id, 'next-exit', signal);
-    done.catch(() => undefined);
-    return openLogStream({ file: c.logPath, startAtEnd: true, join: false, stdout: true, stderr: true, follow: true, done, signal });
+    return this.logStream(c, true, signal, (done, streamSignal) => ({
+      file: c.logPath, startAtEnd: true, join: false, stdout: true, stderr: true, follow: true, done, signal: streamSignal,
+    }));
+  }
+
+  /** A log stream whose exit waiter (registered now, synchronously) is dropped when the stream closes. */
+  private logStream(c: Container, follow: boolean, signal: AbortSignal | undefined,
+    options: (done: Promise<unknown> | undefined, signal: AbortSignal) => LogStreamOptions): Readable {
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) ac.abort();
+    const done = follow ? this.ctx.waiters.add(c.id, 'next-exit', ac.signal) : undefined;
+    done?.catch(() => undefined);
+    const stream = openLogStream(options(done, ac.signal));
+    stream.once('close', () => { signal?.removeEventListener('abort', onAbort); ac.abort(); });
+    return stream;
   }
 
   async sizes(idOrName: string): Promise<{ sizeRw: number; sizeRootFs: number }> {
