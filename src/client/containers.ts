@@ -1,0 +1,121 @@
+// Typed container endpoints (/containers/...).
+import type { IncomingMessage } from 'node:http';
+import { readBody, type EngineClient, type HijackedConnection } from './http-client';
+import type {
+  ContainerCreateBody, ContainerInspect, ContainerPruneReport, ContainerSummary, CreateResponse, Filters, WaitResponse,
+} from './types';
+import { encodeFilters } from './filters';
+
+const enc = encodeURIComponent;
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface ListOptions { all?: boolean; limit?: number; size?: boolean; filters?: Filters }
+export interface LogsOptions {
+  stdout?: boolean; stderr?: boolean; follow?: boolean; timestamps?: boolean;
+  since?: string; until?: string; tail?: string; details?: boolean; signal?: AbortSignal;
+}
+export interface AttachOptions { stream?: boolean; logs?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean; detachKeys?: string }
+
+export class ContainerApi {
+  constructor(private readonly c: EngineClient) {}
+
+  create(body: ContainerCreateBody, name?: string, platform?: string): Promise<CreateResponse> {
+    return this.c.json({ method: 'POST', path: '/containers/create', query: { name, platform }, body });
+  }
+
+  list(o: ListOptions = {}): Promise<ContainerSummary[]> {
+    const limit = o.limit !== undefined && o.limit > 0 ? o.limit : undefined;
+    return this.c.json({
+      path: '/containers/json',
+      query: { all: o.all || undefined, limit, size: o.size || undefined, filters: encodeFilters(o.filters) },
+    });
+  }
+
+  inspect(id: string, size = false): Promise<ContainerInspect> {
+    return this.c.json({ path: `/containers/${enc(id)}/json`, query: { size: size || undefined } });
+  }
+
+  /** Returns false when the daemon answered 304 (already started). */
+  async start(id: string): Promise<boolean> {
+    return (await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/start` })) !== 304;
+  }
+
+  async stop(id: string, opts: { timeout?: number; signal?: string } = {}): Promise<boolean> {
+    const query = { t: opts.timeout, signal: opts.signal || undefined };
+    return (await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/stop`, query })) !== 304;
+  }
+
+  async restart(id: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const query = { t: opts.timeout, signal: opts.signal || undefined };
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/restart`, query });
+  }
+
+  async kill(id: string, signal?: string): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/kill`, query: { signal: signal || undefined } });
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/pause` });
+  }
+
+  async unpause(id: string): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/unpause` });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name } });
+  }
+
+  async remove(id: string, opts: { force?: boolean; volumes?: boolean; link?: boolean } = {}): Promise<void> {
+    const query = { force: opts.force || undefined, v: opts.volumes || undefined, link: opts.link || undefined };
+    await this.c.call({ method: 'DELETE', path: `/containers/${enc(id)}`, query });
+  }
+
+  wait(id: string, condition?: WaitCondition, signal?: AbortSignal): Promise<WaitResponse> {
+    return this.c.json({ method: 'POST', path: `/containers/${enc(id)}/wait`, query: { condition }, signal });
+  }
+
+  /**
+   * Register a wait and resolve once the daemon has answered the headers (the waiter
+   * exists from then on, so a start sent afterwards cannot be missed); the inner
+   * promise settles at the exit.
+   */
+  async waitRegistered(id: string, condition?: WaitCondition, signal?: AbortSignal): Promise<{ result: Promise<WaitResponse> }> {
+    const res = await this.c.request({ method: 'POST', path: `/containers/${enc(id)}/wait`, query: { condition }, signal });
+    const result = readBody(res).then((body) => JSON.parse(body.toString('utf8')) as WaitResponse);
+    result.catch(() => undefined);
+    return { result };
+  }
+
+  /** The log stream (multiplexed unless the container has a TTY). */
+  logs(id: string, o: LogsOptions): Promise<IncomingMessage> {
+    return this.c.request({
+      path: `/containers/${enc(id)}/logs`,
+      query: {
+        stdout: o.stdout ?? true, stderr: o.stderr ?? true, follow: o.follow || undefined,
+        timestamps: o.timestamps || undefined, since: o.since, until: o.until, tail: o.tail, details: o.details || undefined,
+      },
+      signal: o.signal,
+    });
+  }
+
+  attach(id: string, o: AttachOptions): Promise<HijackedConnection> {
+    return this.c.hijack({
+      method: 'POST',
+      path: `/containers/${enc(id)}/attach`,
+      query: {
+        stream: o.stream ?? true, logs: o.logs || undefined, stdin: o.stdin || undefined,
+        stdout: o.stdout || undefined, stderr: o.stderr || undefined, detachKeys: o.detachKeys,
+      },
+    });
+  }
+
+  async resize(id: string, height: number, width: number): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/resize`, query: { h: height, w: width } });
+  }
+
+  prune(filters?: Filters): Promise<ContainerPruneReport> {
+    return this.c.json({ method: 'POST', path: '/containers/prune', query: { filters: encodeFilters(filters) } });
+  }
+}
