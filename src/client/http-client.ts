@@ -99,8 +99,16 @@ export class EngineClient {
   get version(): string { return this.apiVersion; }
 
   /** Ask the daemon for its version and speak min(ours, its). */
-  async negotiate(): Promise<PingResult> {
-    const ping = await this.ping();
+  async negotiate(): Promise<PingResult | undefined> {
+    let ping: PingResult;
+    try {
+      ping = await this.ping();
+    } catch (err) {
+      // A daemon without /_ping: keep our version (a real mismatch fails loudly later).
+      if (!(err instanceof ApiError)) throw err;
+      this.pinned = true;
+      return undefined;
+    }
     if (!this.pinned && ping.apiVersion && compareVersions(ping.apiVersion, this.apiVersion) < 0) {
       this.apiVersion = ping.apiVersion;
     }

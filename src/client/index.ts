@@ -8,7 +8,7 @@ export { EngineClient, CLIENT_API_VERSION, compareVersions, encodeQuery, readBod
 export type { ClientOptions, RequestOptions, QueryInit, PingResult, HijackedConnection } from './http-client';
 export { ApiError, ConnectionError } from './errors';
 export { DEFAULT_HOST, parseHost, resolveHost, type DaemonAddress } from './host';
-export { FrameDecoder, encodeFrame, demuxStream, jsonLines, type StdStream } from './streams';
+export { FrameDecoder, encodeFrame, demuxStream, jsonLines, textLines, type StdStream } from './streams';
 export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './filters';
 export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition } from './containers';
 export { ImageApi, type ImportOptions } from './images';

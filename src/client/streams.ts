@@ -79,8 +79,8 @@ export function demuxStream(src: Readable, stdout: Writable | null, stderr: Writ
   });
 }
 
-/** Yield each JSON value of a newline-delimited (or concatenated) JSON stream. */
-export async function* jsonLines<T>(src: AsyncIterable<Buffer | string>): AsyncGenerator<T> {
+/** Yield each non-empty line of a newline-delimited stream (JSON text, unparsed). */
+export async function* textLines(src: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   let buffered = '';
   for await (const chunk of src) {
     buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
@@ -88,9 +88,14 @@ export async function* jsonLines<T>(src: AsyncIterable<Buffer | string>): AsyncG
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (line) yield JSON.parse(line) as T;
+      if (line) yield line;
     }
   }
   const rest = buffered.trim();
-  if (rest) yield JSON.parse(rest) as T;
+  if (rest) yield rest;
+}
+
+/** Yield each JSON value of a newline-delimited JSON stream. */
+export async function* jsonLines<T>(src: AsyncIterable<Buffer | string>): AsyncGenerator<T> {
+  for await (const line of textLines(src)) yield JSON.parse(line) as T;
 }

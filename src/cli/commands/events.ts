@@ -16,9 +16,10 @@ function timestamp(value: string): string | undefined {
 }
 
 /** Docker's default line: "<time> <type> <action> <id> (k=v, ...)". */
-export function prettyEvent(e: EventMessage): string {
+export function prettyEvent(e: EventMessage, timeNano?: bigint): string {
   let line = '';
-  if (e.timeNano) line += `${rfc3339NanoFixed(BigInt(e.timeNano))} `;
+  if (timeNano) line += `${rfc3339NanoFixed(timeNano)} `;
+  else if (e.timeNano) line += `${rfc3339NanoFixed(BigInt(Math.trunc(e.timeNano)))} `;
   else if (e.time) line += `${rfc3339NanoFixed(BigInt(e.time) * 1_000_000_000n)} `;
   line += `${e.Type} ${e.Action} ${e.Actor?.ID ?? ''}`;
   const attrs = e.Actor?.Attributes ?? {};
@@ -56,10 +57,13 @@ export const events: CommandDef = {
       until: timestamp(flags.string('until')),
       filters: await filtersFrom(flags.list('filter')),
     });
-    const { jsonLines } = await import('../../client/streams');
-    for await (const e of jsonLines<EventMessage>(body)) {
+    const { textLines } = await import('../../client/streams');
+    for await (const line of textLines(body)) {
+      const e = JSON.parse(line) as EventMessage;
+      // timeNano exceeds a double's precision: keep the exact digits from the text.
+      const nano = /"timeNano":\s*(\d+)/.exec(line);
       if (!tmpl) {
-        ctx.out(prettyEvent(e));
+        ctx.out(prettyEvent(e, nano ? BigInt(nano[1]) : undefined));
         continue;
       }
       try {

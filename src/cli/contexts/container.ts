@@ -1,7 +1,7 @@
 // The row context of `ps` (Docker's ContainerContext): field getters and headers.
 import type { ContainerSummary, PortSummary } from '../../client/types';
 import { makeStruct } from '../format/formatter';
-import { ellipsis, humanSizeWithPrecision, timeAgo, truncateId } from '../format/units';
+import { ellipsis, goQuote, humanSizeWithPrecision, timeAgo, truncateId } from '../format/units';
 import { goTimeString } from '../format/time';
 import type { StructObject } from '../template';
 
@@ -76,7 +76,7 @@ export function containerContext(c: ContainerSummary, trunc: boolean): StructObj
       if (c.ImageID && truncateId(c.ImageID) === truncateId(c.Image)) return truncateId(c.Image);
       return familiarImage(c.Image);
     },
-    Command: () => JSON.stringify(trunc ? ellipsis(c.Command ?? '', 20) : c.Command ?? ''),
+    Command: () => goQuote(trunc ? ellipsis(c.Command ?? '', 20) : c.Command ?? ''),
     CreatedAt: () => goTimeString(new Date(c.Created * 1000)),
     RunningFor: () => timeAgo(c.Created),
     Ports: () => displayPorts(c.Ports),

@@ -99,3 +99,16 @@ export function bytesSize(size: number): string {
   }
   return `${formatG(s, 4)}${units[i]}`;
 }
+
+/** Go's strconv.Quote for the common cases (control characters escaped, Unicode kept). */
+export function goQuote(text: string): string {
+  const named: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (named[ch]) out += named[ch];
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
+}
