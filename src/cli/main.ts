@@ -146,6 +146,10 @@ export function reportError(err: unknown): number {
 }
 
 export function main(argv: string[]): void {
+  // A closed pipe on stdout (berth logs x | head -1) ends the CLI like SIGPIPE ends docker.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+  });
   let client: BerthClient | undefined;
   dispatch(argv, (c) => { client = c; }).then(
     (code) => finish(code, client),

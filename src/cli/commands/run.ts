@@ -20,7 +20,7 @@ async function runContainer(ctx: CommandContext, flags: FlagValues, args: string
   const p = plan(flags, args);
   const { attach } = p;
   const tty = p.body.Tty === true;
-  if (attach.stdin && tty && !ctx.stdin.isTTY) throw withHelp(new Error('the input device is not a TTY'), 'run', 1);
+  if (attach.stdin && tty && !ctx.stdin.isTTY) throw new CliError('the input device is not a TTY', 1);
 
   let id: string;
   try {
@@ -57,6 +57,7 @@ async function runContainer(ctx: CommandContext, flags: FlagValues, args: string
       if (autoRemove) await waiter.result.catch(() => undefined);
       throw toStatusError(err, 'run');
     }
+    if (tty && ctx.stdout.isTTY) stopProxy = chain(stopProxy, (await import('../io/tty-size')).monitorTtySize(ctx, id));
     let status;
     try {
       status = await waiter.result;
@@ -74,6 +75,10 @@ async function runContainer(ctx: CommandContext, flags: FlagValues, args: string
     stopProxy();
     session.close();
   }
+}
+
+function chain(a: () => void, b: () => void): () => void {
+  return () => { a(); b(); };
 }
 
 export const run: CommandDef = {

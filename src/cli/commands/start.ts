@@ -14,13 +14,14 @@ async function startAttached(ctx: CommandContext, flags: FlagValues, name: strin
     openAttach(ctx, info.Id, { stdin, stdout: true, stderr: true, tty }),
     containers.waitRegistered(info.Id, info.HostConfig.AutoRemove ? 'removed' : 'next-exit'),
   ]);
-  const stopProxy = tty ? () => {} : (await import('../io/signals')).proxySignals(ctx, info.Id);
+  let stopProxy = tty ? () => {} : (await import('../io/signals')).proxySignals(ctx, info.Id);
   try {
     try {
       await containers.start(info.Id);
     } catch (err) {
       throw new CliError(errorText(err), 1);
     }
+    if (tty && ctx.stdout.isTTY) stopProxy = (await import('../io/tty-size')).monitorTtySize(ctx, info.Id);
     const status = await waiter.result;
     await session.drain(2000);
     if (status.Error?.Message) throw new CliError(status.Error.Message, 125);

@@ -19,8 +19,20 @@ Server:{{if .Platform}}{{if .Platform.Name}} {{.Platform.Name}}{{end}}{{end}}
 {{- range $c := .Components}}
  {{$c.Name}}:
   Version:\t{{$c.Version}}
+{{- if eq $c.Name "Engine"}}
+  API version:\t{{index $c.Details "ApiVersion"}} (minimum version {{index $c.Details "MinAPIVersion"}})
+{{- with index $c.Details "GitCommit"}}
+  Git commit:\t{{.}}
+{{- end}}
+{{- with index $c.Details "BuildTime"}}
+  Built:\t{{.}}
+{{- end}}
+  OS/Arch:\t{{index $c.Details "Os"}}/{{index $c.Details "Arch"}}
+  Experimental:\t{{if index $c.Details "Experimental"}}{{index $c.Details "Experimental"}}{{else}}false{{end}}
+{{- else}}
 {{- range $k, $v := $c.Details}}
   {{$k}}:\t{{$v}}
+{{- end}}
 {{- end}}
 {{- else}}
  Engine:
