@@ -87,6 +87,8 @@ export interface ImageImportOptions {
   changes?: string[];
   message?: string;
   platform?: string; // "os/arch[/variant]"
+  /** Creation time recorded in the config (default now); fixed for reproducible seeds. */
+  created?: string;
 }
 
 /** Answers whether a container uses an image (for 409 on delete). */

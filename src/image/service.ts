@@ -1,0 +1,201 @@
+// The image service: lookup, list, tag, import/load/save, delete, history, prune.
+import type { Readable } from 'node:stream';
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import type { ImageContext } from './context';
+import { deleteImage, dropImage } from './delete';
+import { checkFilterKeys, createdSeconds, matchesLabels, matchesReference, parseBool, parseTimestamp } from './filters';
+import { importRootfs } from './import';
+import { loadArchive } from './load';
+import { familiarString, fullString, parseReference, withDefaultTag } from './reference';
+import type { StoredImage } from './repository';
+import { saveImages } from './save';
+import { parseTagTarget, setTag } from './tagging';
+import type {
+  Image, ImageDeleteItem, ImageHistoryItem, ImageImportOptions, ImageListOptions, ImageService, ImageUsageChecker,
+} from './types';
+
+export class DefaultImageService implements ImageService {
+  constructor(private readonly ctx: ImageContext) {}
+
+  get(ref: string): Image {
+    const image = this.find(ref);
+    if (!image) throw new NotFoundError(`No such image: ${displayRef(ref)}`);
+    return image;
+  }
+
+  find(ref: string): Image | undefined {
+    const stored = this.findStored(ref);
+    return stored ? this.ctx.repo.toImage(stored) : undefined;
+  }
+
+  list(options: ImageListOptions = {}): Image[] {
+    const filters = options.filters ?? {};
+    checkFilterKeys(filters);
+    let images = this.ctx.repo.all().map((s) => this.ctx.repo.toImage(s));
+    if (filters.dangling?.length) {
+      const dangling = parseBool('dangling', filters.dangling[0]);
+      images = images.filter((i) => (i.repoTags.length === 0) === dangling);
+    }
+    if (filters.reference?.length) images = images.filter((i) => matchesReference(i, filters.reference));
+    if (filters.label?.length) images = images.filter((i) => matchesLabels(i.config.config?.Labels, filters.label));
+    if (filters.before?.length) {
+      const limit = createdSeconds(this.get(filters.before[0]));
+      images = images.filter((i) => createdSeconds(i) < limit);
+    }
+    if (filters.since?.length) {
+      const limit = createdSeconds(this.get(filters.since[0]));
+      images = images.filter((i) => createdSeconds(i) > limit);
+    }
+    if (filters.until?.length) {
+      const limit = parseTimestamp(filters.until[0]);
+      images = images.filter((i) => createdSeconds(i) < limit);
+    }
+    return images.sort((a, b) => createdSeconds(b) - createdSeconds(a) || a.id.localeCompare(b.id));
+  }
+
+  async importTar(source: Readable, options: ImageImportOptions & { created?: string }): Promise<Image> {
+    return this.ctx.repo.toImage(await importRootfs(this.ctx, source, options));
+  }
+
+  async load(source: Readable): Promise<{ images: Image[]; messages: string[] }> {
+    const { images, messages } = await loadArchive(this.ctx, source);
+    return { images: images.map((s) => this.ctx.repo.toImage(s)), messages };
+  }
+
+  save(refs: string[]): Readable {
+    const selected = new Map<string, { image: Image; tags: string[] }>();
+    for (const ref of refs) {
+      const image = this.get(ref);
+      const entry = selected.get(image.id) ?? { image, tags: [] };
+      selected.set(image.id, entry);
+      const parsed = tryParse(ref);
+      if (!parsed || this.isIdRef(ref, image)) continue;
+      // `repo:tag` saves that tag; a bare repo name saves all its tags, as Docker does.
+      const wanted = parsed.tag || parsed.digest
+        ? [familiarString(withDefaultTag(parsed))]
+        : image.repoTags.filter((t) => { const r = tryParse(t); return r && r.domain === parsed.domain && r.path === parsed.path; });
+      for (const t of wanted) if (image.repoTags.includes(t) && !entry.tags.includes(t)) entry.tags.push(t);
+    }
+    return saveImages(this.ctx, [...selected.values()]);
+  }
+
+  async tag(source: string, repo: string, tag?: string): Promise<void> {
+    const image = this.get(source);
+    setTag(this.ctx, image.id, parseTagTarget(repo, tag));
+  }
+
+  async remove(ref: string, options: { force?: boolean; noprune?: boolean } = {}): Promise<ImageDeleteItem[]> {
+    const stored = this.findStored(ref);
+    if (!stored) throw new NotFoundError(`No such image: ${displayRef(ref)}`);
+    return deleteImage(this.ctx, stored, ref, options.force ?? false, !(options.noprune ?? false));
+  }
+
+  history(ref: string): ImageHistoryItem[] {
+    const image = this.get(ref);
+    const chainIds = this.ctx.layers.chainIds(image.layers.map((l) => l.diffId));
+    const sizes = chainIds.map((c) => this.ctx.layers.get(c)?.size ?? 0);
+    const entries = image.config.history?.length
+      ? image.config.history
+      : sizes.map(() => ({ created: image.config.created, created_by: '', comment: '' }));
+    let layer = 0;
+    const items: ImageHistoryItem[] = entries.map((h) => ({
+      Id: '<missing>',
+      Created: Math.floor((Date.parse(h.created ?? '') || 0) / 1000),
+      CreatedBy: h.created_by ?? '',
+      Tags: null,
+      Size: 'empty_layer' in h && h.empty_layer ? 0 : (sizes[layer++] ?? 0),
+      Comment: h.comment ?? '',
+    }));
+    items.reverse();
+    if (items.length > 0) {
+      items[0].Id = image.id;
+      items[0].Tags = image.repoTags.length ? image.repoTags : null;
+    }
+    return items;
+  }
+
+  async prune(options: { filters?: Record<string, string[]> }): Promise<{ deleted: ImageDeleteItem[]; spaceReclaimed: number }> {
+    const filters = options.filters ?? {};
+    checkFilterKeys(filters, new Set(['dangling', 'until', 'label', 'label!']));
+    const danglingOnly = filters.dangling?.length ? parseBool('dangling', filters.dangling[0]) : true;
+    const until = filters.until?.length ? parseTimestamp(filters.until[0]) : undefined;
+    const deleted: ImageDeleteItem[] = [];
+    let spaceReclaimed = 0;
+    for (const stored of this.ctx.repo.all()) {
+      const image = this.ctx.repo.toImage(stored);
+      if (danglingOnly && image.repoTags.length > 0) continue;
+      if (this.ctx.usage(image.id)) continue;
+      if (this.ctx.repo.all().some((i) => i.parentId === image.id)) continue;
+      if (until !== undefined && createdSeconds(image) >= until) continue;
+      if (filters.label?.length && !matchesLabels(image.config.config?.Labels, filters.label)) continue;
+      if (filters['label!']?.length && filters['label!'].some((l) => matchesLabels(image.config.config?.Labels, [l]))) continue;
+      for (const tag of image.repoTags) deleted.push({ Untagged: tag });
+      for (const digest of image.repoDigests) deleted.push({ Untagged: digest });
+      spaceReclaimed += await dropImage(this.ctx, stored);
+      this.ctx.events.publish('image', 'delete', image.id, { name: image.id });
+      deleted.push({ Deleted: image.id });
+    }
+    if (deleted.length > 0) this.ctx.events.publish('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
+    return { deleted, spaceReclaimed };
+  }
+
+  setUsageChecker(checker: ImageUsageChecker): void {
+    this.ctx.usage = checker;
+  }
+
+  async repair(): Promise<void> {
+    for (const stored of this.ctx.repo.all()) {
+      const chainOk = stored.chainId === null || this.ctx.layers.has(stored.chainId);
+      if (!chainOk || !this.ctx.content.has(stored.id)) {
+        this.ctx.repo.transaction(() => {
+          for (const { ref } of this.ctx.repo.refsOf(stored.id)) this.ctx.repo.deleteRef(ref);
+          this.ctx.repo.delete(stored.id);
+        });
+      }
+    }
+    const used = new Set<string>();
+    for (const img of this.ctx.repo.all()) {
+      used.add(img.id);
+      if (img.manifestDigest) used.add(img.manifestDigest);
+      for (const l of img.layers) used.add(l.digest);
+    }
+    for (const blob of await this.ctx.content.list()) if (!used.has(blob.digest)) await this.ctx.content.delete(blob.digest);
+  }
+
+  private findStored(ref: string): StoredImage | undefined {
+    const repo = this.ctx.repo;
+    if (/^sha256:[a-f0-9]{64}$/.test(ref)) return repo.byId(ref);
+    if (/^[a-f0-9]{64}$/.test(ref)) return repo.byId(`sha256:${ref}`);
+    const parsed = tryParse(ref);
+    if (parsed) {
+      const target = repo.refTarget(fullString(withDefaultTag(parsed)));
+      if (target) return repo.byId(target);
+      if (parsed.digest) {
+        const byManifest = repo.all().find((i) => i.manifestDigest === parsed.digest);
+        if (byManifest) return byManifest;
+      }
+    }
+    const prefix = ref.startsWith('sha256:') ? ref.slice(7) : ref;
+    if (/^[a-f0-9]{1,63}$/.test(prefix)) {
+      const matches = repo.all().filter((i) => i.id.slice(7).startsWith(prefix));
+      if (matches.length === 1) return matches[0];
+    }
+    return undefined;
+  }
+
+  private isIdRef(ref: string, image: Image): boolean {
+    const r = ref.startsWith('sha256:') ? ref.slice(7) : ref;
+    return /^[a-f0-9]+$/.test(r) && image.id.slice(7).startsWith(r);
+  }
+}
+
+function tryParse(ref: string) {
+  try { return parseReference(ref); } catch (err) { if (err instanceof InvalidArgumentError) return undefined; throw err; }
+}
+
+/** Docker shows missing references normalised with their tag (busybox → busybox:latest). */
+function displayRef(ref: string): string {
+  if (/^(sha256:)?[a-f0-9]+$/.test(ref)) return ref;
+  const parsed = tryParse(ref);
+  return parsed ? familiarString(withDefaultTag(parsed)) : ref;
+}
