@@ -8,7 +8,7 @@ import type { ContainerConfig, CreateContainerRequest, HostConfig } from './type
 
 export function defaultHostConfig(): HostConfig {
   return {
-    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'k8s-file', Config: {} }, NetworkMode: 'default',
+    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'default',
     PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
     VolumesFrom: null, ConsoleSize: [0, 0], CapAdd: null, CapDrop: null, CgroupnsMode: 'host', Dns: [], DnsOptions: [],
     DnsSearch: [], ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0,
@@ -37,7 +37,8 @@ export function buildHostConfig(requested: Partial<HostConfig> | undefined, defa
   if (!hc.CgroupnsMode) hc.CgroupnsMode = defaultCgroupns;
   if (!hc.RestartPolicy || typeof hc.RestartPolicy !== 'object') hc.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
   hc.RestartPolicy = { Name: hc.RestartPolicy.Name || 'no', MaximumRetryCount: hc.RestartPolicy.MaximumRetryCount ?? 0 };
-  if (!hc.LogConfig?.Type) hc.LogConfig = { Type: 'k8s-file', Config: hc.LogConfig?.Config ?? {} };
+  // Clients (docker-py's run) read logs only for json-file/journald: report Docker's default driver name; conmon writes the file.
+  if (!hc.LogConfig?.Type) hc.LogConfig = { Type: 'json-file', Config: hc.LogConfig?.Config ?? {} };
   for (const k of ['Memory', 'MemorySwap', 'MemoryReservation', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'OomScoreAdj', 'ShmSize'] as const) {
     if (typeof hc[k] !== 'number' || !Number.isFinite(hc[k])) hc[k] = 0;
   }
