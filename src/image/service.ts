@@ -76,6 +76,7 @@ export class DefaultImageService implements ImageService {
         : image.repoTags.filter((t) => { const r = tryParse(t); return r && r.domain === parsed.domain && r.path === parsed.path; });
       for (const t of wanted) if (image.repoTags.includes(t) && !entry.tags.includes(t)) entry.tags.push(t);
     }
+    for (const { image } of selected.values()) this.ctx.events.publish('image', 'save', image.id, { name: image.repoTags[0] ?? image.id });
     return saveImages(this.ctx, [...selected.values()]);
   }
 
