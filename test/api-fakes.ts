@@ -115,7 +115,7 @@ export class FakeContainers implements ContainerService {
   }
   async remove(idOrName: string, options?: { force?: boolean }): Promise<void> {
     const c = this.get(idOrName);
-    if (c.state.Running && !options?.force) throw new ConflictError(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+    if (c.state.Running && !options?.force) throw new ConflictError(`cannot remove container "/${c.name}": container is running: stop the container before removing or force remove`);
     this.items = this.items.filter((x) => x !== c);
   }
   async rename(idOrName: string, newName: string): Promise<void> { this.get(idOrName).name = newName; }

@@ -89,10 +89,10 @@ test('transitions: start running → 304, stop stopped → 304, kill/pause/unpau
   await h.service.pause(id);
   assert.equal(h.service.get(id).state.Status, 'paused');
   await assert.rejects(h.service.pause(id), { kind: 'conflict', message: `Container ${id} is already paused` });
-  await assert.rejects(h.service.remove(id), { kind: 'conflict', message: `You cannot remove a paused container ${id}. Unpause and then stop the container before attempting removal or force remove` });
+  await assert.rejects(h.service.remove(id), { kind: 'conflict', message: `cannot remove container "/${container.name}": container is paused and must be unpaused first` });
   await h.service.unpause(id);
   assert.equal(h.service.get(id).state.Status, 'running');
-  await assert.rejects(h.service.remove(id), { kind: 'conflict', message: `You cannot remove a running container ${id}. Stop the container before attempting removal or force remove` });
+  await assert.rejects(h.service.remove(id), { kind: 'conflict', message: `cannot remove container "/${container.name}": container is running: stop the container before removing or force remove` });
   await assert.rejects(h.service.kill(id, 'SIGNOPE'), { kind: 'invalid-argument' });
   await h.service.kill(id, 'TERM');
   await until(() => h.service.get(id).state.Status === 'exited', 5000, 'exit after TERM');

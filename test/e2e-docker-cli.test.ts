@@ -135,8 +135,10 @@ test('logs keeps stdout and stderr apart', async () => {
   assert.equal(r.code, 0, show('docker', ['logs', 'life'], r));
   assert.equal(r.stdout, 'out\nout\nout\n');
   assert.equal(r.stderr, 'err\nerr\nerr\n');
-  const tail = await d.docker(['logs', '--tail', '1', 'life']);
+  // --tail counts lines of both streams together, as Docker's log file does.
+  const tail = await d.docker(['logs', '--tail', '2', 'life']);
   assert.equal(tail.stdout, 'out\n');
+  assert.equal(tail.stderr, 'err\n');
   const stamped = await d.dockerOk(['logs', '-t', 'exit3']);
   assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z to-out\n$/);
 });

@@ -89,11 +89,13 @@ test('capabilities are Docker\'s default set', async () => {
 });
 
 test('kernel files are masked and read-only as in Docker', async () => {
-  assert.equal(await inside(['busybox', 'sh', '-c', 'wc -c < /proc/kcore']), '0\n');
+  // Masked files exist on the host and read empty inside (this kernel has no /proc/kcore).
+  if (fs.existsSync('/proc/kcore')) assert.equal(await inside(['busybox', 'sh', '-c', 'wc -c < /proc/kcore']), '0\n');
   assert.equal(await inside(['busybox', 'sh', '-c', 'cat /proc/keys /proc/timer_list 2>/dev/null | wc -c']), '0\n');
   assert.equal(await inside(['busybox', 'sh', '-c', 'ls -A /sys/firmware | wc -l']), '0\n');
   const mounts = await inside(['busybox', 'cat', '/proc/mounts']);
-  for (const ro of ['/sys', '/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus']) {
+  // runc skips read-only paths the host kernel lacks (this one has no /proc/sysrq-trigger).
+  for (const ro of ['/sys', '/proc/sys', '/proc/sysrq-trigger', '/proc/irq', '/proc/bus'].filter((p) => fs.existsSync(p))) {
     assert.ok(mountOptions(mounts, ro).includes('ro'), `${ro} is read-only`);
   }
   assert.ok(mountOptions(mounts, '/').includes('rw'));

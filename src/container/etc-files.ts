@@ -62,6 +62,9 @@ export function buildHosts(config: Pick<ContainerConfig, 'Hostname' | 'Domainnam
     const i = entry.indexOf(':');
     if (i > 0) lines.push(`${entry.slice(i + 1)}\t${entry.slice(0, i)}`);
   }
+  // Until the container has a network address, its own name resolves to loopback
+  // (Docker maps it to the bridge IP; with --network none it adds nothing).
+  if (!ip && hc.NetworkMode !== 'none' && hc.NetworkMode !== 'host') ip = '127.0.0.1';
   if (ip) {
     const names = config.Domainname ? `${config.Hostname}.${config.Domainname} ${config.Hostname}` : config.Hostname;
     lines.push(`${ip}\t${names}`);

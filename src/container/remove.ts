@@ -17,9 +17,9 @@ export async function removeContainer(ctx: ServiceContext, idOrName: string, opt
   if (isRunningState(c)) {
     if (!options.force) {
       if (c.state.Paused) {
-        throw new ConflictError(`You cannot remove a paused container ${id}. Unpause and then stop the container before attempting removal or force remove`);
+        throw new ConflictError(`cannot remove container "/${c.name}": container is paused and must be unpaused first`);
       }
-      throw new ConflictError(`You cannot remove a running container ${id}. Stop the container before attempting removal or force remove`);
+      throw new ConflictError(`cannot remove container "/${c.name}": container is ${c.state.Status}: stop the container before removing or force remove`);
     }
     await killAndWait(ctx, id);
   }
@@ -27,7 +27,7 @@ export async function removeContainer(ctx: ServiceContext, idOrName: string, opt
     const current = ctx.repo.find(id);
     if (!current) return; // removed meanwhile (AutoRemove)
     if (isRunningState(current.container)) {
-      throw new ConflictError(`You cannot remove a running container ${id}. Stop the container before attempting removal or force remove`);
+      throw new ConflictError(`cannot remove container "/${current.container.name}": container is ${current.container.state.Status}: stop the container before removing or force remove`);
     }
     await removeLocked(ctx, id);
   });

@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { log } from '../util/logger';
 import type { RuntimeExit } from '../runtime';
-import { isRunningState, type ContainerServiceDeps, type ServiceContext } from './context';
+import { isRunningState, publish, type ContainerServiceDeps, type ServiceContext } from './context';
 import { createContainer } from './create';
 import { filterContainers } from './filters';
 import {
@@ -128,6 +128,7 @@ export class ContainerServiceImpl implements ContainerService {
 
   attachOutput(idOrName: string, signal?: AbortSignal): Readable {
     const c = this.get(idOrName);
+    publish(this.ctx, 'attach', c);
     return this.logStream(c, true, signal, (done, streamSignal) => ({
       file: c.logPath, startAtEnd: true, join: false, stdout: true, stderr: true, follow: true, done, signal: streamSignal,
     }));
