@@ -15,7 +15,8 @@ export class ExitWatcher {
   constructor(private readonly exitDir: string, private readonly persistRoot: string) {}
 
   start(): void {
-    this.watcher = watch(this.exitDir, { persistent: false }, (_event, filename) => {
+    // Persistent: pending waits on exits must keep the process alive until close().
+    this.watcher = watch(this.exitDir, (_event, filename) => {
       if (typeof filename === 'string' && filename !== '' && !filename.startsWith('.')) this.check(filename);
     });
     this.watcher.on('error', () => { /* directory removed under us: nothing more to watch */ });
