@@ -210,3 +210,11 @@ test('ps filters, -n and -l', async () => {
   assert.equal((await d.dockerOk(['ps', '-l', '--format', '{{.Names}}'])).trim(), 'dup');
   assert.equal((await d.dockerOk(['ps', '-a', '--filter', 'status=created', '--format', '{{.Names}}'])).trim(), 'dup');
 });
+
+test('run of a missing executable fails with 127, and --rm leaves nothing behind', async () => {
+  const before = (await d.dockerOk(['ps', '-aq'])).trim().split('\n').filter(Boolean).length;
+  const r = await d.docker(['run', '--rm', 'busybox', 'no-such-command']);
+  assert.equal(r.code, 127, show('docker', ['run', '--rm', 'busybox', 'no-such-command'], r));
+  assert.match(r.stderr, /executable file not found in \$PATH/);
+  assert.equal((await d.dockerOk(['ps', '-aq'])).trim().split('\n').filter(Boolean).length, before);
+});

@@ -2,6 +2,7 @@
 // and reacts to exits reported by the runtime.
 import type { Readable } from 'node:stream';
 import { log } from '../util/logger';
+import { NotModifiedError } from '../errors';
 import type { RuntimeExit } from '../runtime';
 import { isRunningState, publish, type ContainerServiceDeps, type ServiceContext } from './context';
 import { createContainer } from './create';
@@ -68,8 +69,19 @@ export class ContainerServiceImpl implements ContainerService {
     }, options);
   }
 
-  start(idOrName: string): Promise<void> {
-    return startContainer(this.ctx, idOrName);
+  async start(idOrName: string): Promise<void> {
+    const { id } = this.get(idOrName);
+    try {
+      await startContainer(this.ctx, id);
+    } catch (err) {
+      // As dockerd: a container that fails to start with AutoRemove is removed, so a
+      // client waiting for condition=removed (docker run --rm) gets its answer.
+      const rec = this.ctx.repo.find(id);
+      if (rec && rec.container.hostConfig.AutoRemove && !isRunningState(rec.container) && !(err instanceof NotModifiedError)) {
+        await this.ctx.locks.run(id, () => removeLocked(this.ctx, id)).catch((e: unknown) => log.warn('auto-remove after failed start', { id, error: String(e) }));
+      }
+      throw err;
+    }
   }
 
   async stop(idOrName: string, options?: { timeout?: number; signal?: string }): Promise<void> {
