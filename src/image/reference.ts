@@ -1,9 +1,13 @@
 // Docker image references (distribution/reference rules): `busybox` is
 // docker.io/library/busybox:latest; the familiar form drops docker.io/ and library/.
+// Parsing follows ParseNormalizedNamed: the domain split, the lowercase check and
+// the grammar are applied in Docker's order so the error texts match.
 import { InvalidArgumentError } from '../errors';
 
 export const DEFAULT_DOMAIN = 'docker.io';
 export const DEFAULT_TAG = 'latest';
+const LEGACY_DOMAIN = 'index.docker.io';
+const NAME_MAX = 255;
 
 export interface ImageReference {
   domain: string;
@@ -12,67 +16,67 @@ export interface ImageReference {
   digest?: string;
 }
 
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+// The grammar of distribution/reference (regexp.go).
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])`;
+const DOMAIN_AND_PORT = `${HOST}(?::[0-9]+)?`;
+const NAME = `(?:${DOMAIN_AND_PORT}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 const HEX64 = /^[a-f0-9]{64}$/;
 
-function invalid(detail?: string): InvalidArgumentError {
-  return new InvalidArgumentError(detail ? `invalid reference format: ${detail}` : 'invalid reference format');
+const invalidFormat = () => new InvalidArgumentError('invalid reference format');
+
+/** Docker's splitDockerDomain: a first component is a domain if it has '.', ':' or uppercase, or is localhost. */
+function splitDomain(name: string): { domain: string; remainder: string } {
+  const slash = name.indexOf('/');
+  let domain = DEFAULT_DOMAIN;
+  let remainder = name;
+  if (slash >= 0) {
+    const first = name.slice(0, slash);
+    if (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first) {
+      domain = first;
+      remainder = name.slice(slash + 1);
+    }
+  }
+  if (domain === LEGACY_DOMAIN) domain = DEFAULT_DOMAIN;
+  if (domain === DEFAULT_DOMAIN && !remainder.includes('/')) remainder = `library/${remainder}`;
+  return { domain, remainder };
 }
 
-function isDomain(part: string): boolean {
-  if (part === 'localhost') return true;
-  if (!part.includes('.') && !part.includes(':')) return part !== part.toLowerCase();
-  return true;
-}
-
-function validDomain(domain: string): boolean {
-  const [host, port, ...rest] = domain.split(':');
-  if (rest.length > 0) return false;
-  if (port !== undefined && !/^[0-9]+$/.test(port)) return false;
-  if (host.startsWith('[')) return /^\[[0-9a-fA-F:.]+\]$/.test(host);
-  return host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
+/** Validates a digest like go-digest's Parse (sha256 must be 64 lowercase hex). */
+function checkDigest(digest: string): void {
+  const [algorithm, hex] = digest.split(':');
+  const lengths: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+  const want = lengths[algorithm];
+  if (want === undefined) throw new InvalidArgumentError('unsupported digest algorithm');
+  if (hex.length !== want) throw new InvalidArgumentError('invalid checksum digest length');
+  if (!/^[a-f0-9]+$/.test(hex)) throw new InvalidArgumentError('invalid checksum digest format');
 }
 
 /** Parses a reference like `docker pull` does. Throws InvalidArgumentError with Docker's texts. */
 export function parseReference(input: string): ImageReference {
-  if (input === '' ) throw invalid();
-  let rest = input;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw invalid();
+  if (HEX64.test(input)) {
+    throw new InvalidArgumentError(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
   }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw invalid();
+  const { domain, remainder } = splitDomain(input);
+  const colon = remainder.indexOf(':');
+  const remoteName = colon >= 0 ? remainder.slice(0, colon) : remainder;
+  if (remoteName.toLowerCase() !== remoteName) {
+    throw new InvalidArgumentError(`invalid reference format: repository name (${remoteName}) must be lowercase`);
   }
-  if (rest === '') throw invalid();
-  const parts = rest.split('/');
-  let domain = DEFAULT_DOMAIN;
-  if (parts.length > 1 && isDomain(parts[0])) {
-    domain = parts.shift() as string;
-    if (!validDomain(domain)) throw invalid();
+  const full = `${domain}/${remainder}`;
+  const m = REFERENCE.exec(full);
+  if (!m) {
+    if (REFERENCE.test(full.toLowerCase())) throw new InvalidArgumentError('repository name must be lowercase');
+    throw invalidFormat();
   }
-  let path = parts.join('/');
-  if (path.length > 255) throw invalid('repository name must not be more than 255 characters');
-  if (path !== path.toLowerCase() && parts.every((p) => COMPONENT.test(p.toLowerCase()))) {
-    const shown = domain === DEFAULT_DOMAIN && parts.length === 1 ? `library/${path}` : path;
-    throw invalid(`repository name (${shown}) must be lowercase`);
-  }
-  if (!parts.every((p) => COMPONENT.test(p))) throw invalid();
-  if (domain === DEFAULT_DOMAIN && parts.length === 1) path = `library/${path}`;
-  if (HEX64.test(parts[parts.length - 1]) && domain === DEFAULT_DOMAIN && parts.length === 1 && !tag && !digest) {
-    throw new InvalidArgumentError(`invalid repository name (${parts[0]}), cannot specify 64-byte hexadecimal strings`);
-  }
+  const [, name, tag, digest] = m;
+  if (name.length > NAME_MAX) throw new InvalidArgumentError(`repository name must not be more than ${NAME_MAX} characters`);
+  if (digest !== undefined) checkDigest(digest);
+  const path = name.slice(domain.length + 1);
   return { domain, path, tag, digest };
 }
 
