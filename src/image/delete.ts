@@ -1,5 +1,6 @@
-// Image removal with Docker's untag/delete rules and conflict texts
-// (hard conflicts cannot be forced; soft ones can).
+// Image removal with Docker's untag/delete rules and conflict texts (moby's
+// daemon/images/image_delete.go): hard conflicts (child images, running
+// containers) cannot be forced; soft ones (references, stopped containers) can.
 import { ConflictError } from '../errors';
 import { shortId } from '../util/ids';
 import type { ImageContext } from './context';
@@ -8,82 +9,115 @@ import type { StoredImage } from './repository';
 import { removeRef } from './tagging';
 import type { ImageDeleteItem } from './types';
 
-function repoOf(fullRef: string): string {
-  const ref = parseReference(fullRef);
-  return `${ref.domain}/${ref.path}`;
+interface RepoRef { ref: string; name: string; canonical: boolean }
+
+function refsOf(ctx: ImageContext, imageId: string): RepoRef[] {
+  return ctx.repo.refsOf(imageId).map(({ ref, kind }) => {
+    const parsed = parseReference(ref);
+    return { ref, name: `${parsed.domain}/${parsed.path}`, canonical: kind === 'digest' };
+  });
 }
 
-/** One repository at most (tags and digests of the same repo count as one). */
-function isSingleReference(refs: string[]): boolean {
-  return new Set(refs.map(repoOf)).size <= 1;
+/** At most one tag, and every digest reference in that tag's repository. False for none. */
+function isSingleReference(refs: RepoRef[]): boolean {
+  if (refs.length <= 1) return refs.length === 1;
+  const tags = refs.filter((r) => !r.canonical);
+  if (tags.length > 1) return false;
+  const canonicalNames = new Set(refs.filter((r) => r.canonical).map((r) => r.name));
+  const single = tags[0] ?? refs[0];
+  return canonicalNames.size === 1 && canonicalNames.has(single.name);
 }
 
 function isIdPrefix(imageId: string, ref: string): boolean {
-  const hex = imageId.slice(7);
-  const r = ref.startsWith('sha256:') ? ref.slice(7) : ref;
-  return /^[a-f0-9]+$/.test(r) && hex.startsWith(r);
+  return imageId.startsWith(ref) || imageId.slice(7).startsWith(ref);
 }
 
-function conflict(imageId: string, message: string, hard: boolean): ConflictError {
-  return new ConflictError(`conflict: unable to delete ${shortId(imageId)} (${hard ? 'cannot' : 'must'} be forced) - ${message}`);
+class DeleteConflict extends ConflictError {
+  constructor(imageId: string, message: string, readonly hard: boolean, readonly used: boolean) {
+    super(`conflict: unable to delete ${shortId(imageId)} (${hard ? 'cannot' : 'must'} be forced) - ${message}`);
+  }
 }
 
 type Mask = { children: boolean; running: boolean; references: boolean; stopped: boolean };
+const HARD: Mask = { children: true, running: true, references: false, stopped: false };
+const ALL: Mask = { children: true, running: true, references: true, stopped: true };
 
-function checkConflict(ctx: ImageContext, image: StoredImage, mask: Mask): ConflictError | undefined {
-  if (mask.children && ctx.repo.all().some((i) => i.parentId === image.id)) return conflict(image.id, 'image has dependent child images', true);
-  const user = ctx.usage(image.id);
-  if (mask.running && user?.running) return conflict(image.id, `image is being used by running container ${shortId(user.containerId)}`, true);
-  if (mask.references && ctx.repo.refsOf(image.id).length > 0) return conflict(image.id, 'image is referenced in one or more repositories', false);
-  if (mask.stopped && user && !user.running) return conflict(image.id, `image is being used by stopped container ${shortId(user.containerId)}`, false);
+function hasChildren(ctx: ImageContext, imageId: string): boolean {
+  return ctx.repo.all().some((i) => i.parentId === imageId);
+}
+
+function checkConflict(ctx: ImageContext, imageId: string, mask: Mask): DeleteConflict | undefined {
+  if (mask.children && hasChildren(ctx, imageId)) return new DeleteConflict(imageId, 'image has dependent child images', true, false);
+  const user = ctx.usage(imageId);
+  if (mask.running && user?.running) return new DeleteConflict(imageId, `image is being used by running container ${shortId(user.containerId)}`, true, true);
+  if (mask.references && ctx.repo.refsOf(imageId).length > 0) return new DeleteConflict(imageId, 'image is referenced in multiple repositories', false, false);
+  if (mask.stopped && user && !user.running) return new DeleteConflict(imageId, `image is being used by stopped container ${shortId(user.containerId)}`, false, true);
   return undefined;
 }
 
-export async function deleteImage(ctx: ImageContext, image: StoredImage, ref: string, force: boolean, prune: boolean): Promise<ImageDeleteItem[]> {
+/** Bytes of unpacked layers freed, summed over deletions (for prune's SpaceReclaimed). */
+export interface DeleteStats { freed: number }
+
+export async function deleteImage(ctx: ImageContext, image: StoredImage, ref: string, force: boolean, prune: boolean, stats: DeleteStats = { freed: 0 }): Promise<ImageDeleteItem[]> {
   const items: ImageDeleteItem[] = [];
-  let refs = ctx.repo.refsOf(image.id).map((r) => r.ref);
+  let refs = refsOf(ctx, image.id);
   let quiet = false;
   if (!isIdPrefix(image.id, ref)) {
+    // Untag first; refuse when that would leave a container's image dangling.
     if (!force && isSingleReference(refs)) {
       const user = ctx.usage(image.id);
       if (user) {
         throw new ConflictError(`conflict: unable to remove repository reference "${ref}" (must force) - container ${shortId(user.containerId)} is using its referenced image ${shortId(image.id)}`);
       }
     }
-    const full = fullString(withDefaultTag(parseReference(ref)));
-    items.push({ Untagged: removeRef(ctx, image.id, full) });
-    refs = ctx.repo.refsOf(image.id).map((r) => r.ref);
+    const parsed = withDefaultTag(parseReference(ref));
+    items.push({ Untagged: removeRef(ctx, image.id, fullString(parsed)) });
+    refs = refsOf(ctx, image.id);
+    const name = `${parsed.domain}/${parsed.path}`;
+    // The last tag of a repository takes that repository's digest references with it.
+    if (!parsed.digest && !refs.some((r) => !r.canonical && r.name === name)) {
+      for (const r of refs.filter((x) => x.canonical && x.name === name)) items.push({ Untagged: removeRef(ctx, image.id, r.ref) });
+      refs = refs.filter((x) => !(x.canonical && x.name === name));
+    }
     if (refs.length > 0) return items;
     quiet = true;
   } else if (isSingleReference(refs)) {
-    const c = checkConflict(ctx, image, { children: true, running: true, references: false, stopped: !force });
+    const c = checkConflict(ctx, image.id, force ? HARD : { ...ALL, references: false });
     if (c) throw c;
-    for (const r of refs) items.push({ Untagged: removeRef(ctx, image.id, r) });
-  } else if (!force) {
-    throw conflict(image.id, 'image is referenced in multiple repositories', false);
+    for (const r of refs) items.push({ Untagged: removeRef(ctx, image.id, r.ref) });
   }
-  await deleteHelper(ctx, image, items, force, prune, quiet);
+  await deleteHelper(ctx, image, items, { force, prune, quiet, stats });
   return items;
 }
 
-async function deleteHelper(ctx: ImageContext, image: StoredImage, items: ImageDeleteItem[], force: boolean, prune: boolean, quiet: boolean): Promise<void> {
-  const c = checkConflict(ctx, image, { children: true, running: true, references: !force, stopped: !force });
+interface HelperOptions { force: boolean; prune: boolean; quiet: boolean; stats: DeleteStats }
+
+async function deleteHelper(ctx: ImageContext, image: StoredImage, items: ImageDeleteItem[], opts: HelperOptions): Promise<void> {
+  const { force, quiet } = opts;
+  const c = checkConflict(ctx, image.id, force ? HARD : ALL);
   if (c) {
-    if (quiet) return; // an untag that leaves an image in use is not an error
+    // Quietly keep an image still in use or referenced; a dangling unused one is worth an error.
+    const dangling = ctx.repo.refsOf(image.id).length === 0 && !hasChildren(ctx, image.id);
+    if (quiet && (!dangling || c.used)) return;
     throw c;
   }
   for (const { ref } of ctx.repo.refsOf(image.id)) items.push({ Untagged: removeRef(ctx, image.id, ref) });
-  await dropImage(ctx, image);
+  const { removedLayers, freed } = await dropImage(ctx, image);
+  opts.stats.freed += freed;
   ctx.events.publish('image', 'delete', image.id, { name: image.id });
   items.push({ Deleted: image.id });
-  if (prune && image.parentId) {
+  for (const chainId of removedLayers) items.push({ Deleted: chainId });
+  if (opts.prune && image.parentId) {
     const parent = ctx.repo.byId(image.parentId);
-    if (parent && ctx.repo.refsOf(parent.id).length === 0) await deleteHelper(ctx, parent, items, false, prune, true);
+    if (parent) await deleteHelper(ctx, parent, items, { ...opts, force: false, quiet: true });
   }
 }
 
-/** Removes the record, releases its layers and deletes blobs no other image uses. Returns bytes of layers freed. */
-export async function dropImage(ctx: ImageContext, image: StoredImage): Promise<number> {
+/**
+ * Removes the record, releases its layers and deletes blobs no other image uses.
+ * Returns the chain IDs whose layers went away (top first) and their unpacked bytes.
+ */
+export async function dropImage(ctx: ImageContext, image: StoredImage): Promise<{ removedLayers: string[]; freed: number }> {
   const chainIds = ctx.layers.chainIds(image.layers.map((l) => l.diffId));
   const sizes = new Map(chainIds.map((c) => [c, ctx.layers.get(c)?.size ?? 0]));
   ctx.repo.transaction(() => {
@@ -100,7 +134,6 @@ export async function dropImage(ctx: ImageContext, image: StoredImage): Promise<
   for (const digest of [image.id, image.manifestDigest, ...image.layers.map((l) => l.digest)]) {
     if (digest && !used.has(digest)) await ctx.content.delete(digest);
   }
-  let freed = 0;
-  for (const [chain, size] of sizes) if (!ctx.layers.has(chain)) freed += size;
-  return freed;
+  const removedLayers = chainIds.filter((c) => !ctx.layers.has(c)).reverse();
+  return { removedLayers, freed: removedLayers.reduce((n, c) => n + (sizes.get(c) ?? 0), 0) };
 }

@@ -1,12 +1,12 @@
 // The image service: lookup, list, tag, import/load/save, delete, history, prune.
 import type { Readable } from 'node:stream';
-import { InvalidArgumentError, NotFoundError } from '../errors';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { ImageContext } from './context';
-import { deleteImage, dropImage } from './delete';
+import { deleteImage } from './delete';
 import { checkFilterKeys, createdSeconds, matchesLabels, matchesReference, parseBool, parseTimestamp } from './filters';
 import { importRootfs } from './import';
 import { loadArchive } from './load';
-import { familiarString, fullString, parseReference, withDefaultTag } from './reference';
+import { familiarString, fullString, parseReference, repositoryName, withDefaultTag } from './reference';
 import type { StoredImage } from './repository';
 import { saveImages } from './save';
 import { parseTagTarget, setTag } from './tagging';
@@ -19,7 +19,7 @@ export class DefaultImageService implements ImageService {
 
   get(ref: string): Image {
     const image = this.find(ref);
-    if (!image) throw new NotFoundError(`No such image: ${displayRef(ref)}`);
+    if (!image) throw notFound(ref);
     return image;
   }
 
@@ -87,7 +87,7 @@ export class DefaultImageService implements ImageService {
 
   async remove(ref: string, options: { force?: boolean; noprune?: boolean } = {}): Promise<ImageDeleteItem[]> {
     const stored = this.findStored(ref);
-    if (!stored) throw new NotFoundError(`No such image: ${displayRef(ref)}`);
+    if (!stored) throw notFound(ref);
     return deleteImage(this.ctx, stored, ref, options.force ?? false, !(options.noprune ?? false));
   }
 
@@ -121,23 +121,31 @@ export class DefaultImageService implements ImageService {
     const danglingOnly = filters.dangling?.length ? parseBool('dangling', filters.dangling[0]) : true;
     const until = filters.until?.length ? parseTimestamp(filters.until[0]) : undefined;
     const deleted: ImageDeleteItem[] = [];
-    let spaceReclaimed = 0;
+    const stats = { freed: 0 };
+    // As Docker: candidates are images without children; each goes through the
+    // normal delete (unforced), and conflicts (containers using it) just skip it.
     for (const stored of this.ctx.repo.all()) {
+      if (!this.ctx.repo.byId(stored.id)) continue; // removed as a parent meanwhile
+      if (this.ctx.repo.all().some((i) => i.parentId === stored.id)) continue;
       const image = this.ctx.repo.toImage(stored);
-      if (danglingOnly && image.repoTags.length > 0) continue;
-      if (this.ctx.usage(image.id)) continue;
-      if (this.ctx.repo.all().some((i) => i.parentId === image.id)) continue;
       if (until !== undefined && createdSeconds(image) >= until) continue;
       if (filters.label?.length && !matchesLabels(image.config.config?.Labels, filters.label)) continue;
       if (filters['label!']?.length && filters['label!'].some((l) => matchesLabels(image.config.config?.Labels, [l]))) continue;
-      for (const tag of image.repoTags) deleted.push({ Untagged: tag });
-      for (const digest of image.repoDigests) deleted.push({ Untagged: digest });
-      spaceReclaimed += await dropImage(this.ctx, stored);
-      this.ctx.events.publish('image', 'delete', image.id, { name: image.id });
-      deleted.push({ Deleted: image.id });
+      const refs = this.ctx.repo.refsOf(stored.id);
+      if (danglingOnly && refs.some((r) => r.kind === 'tag')) continue;
+      const targets = refs.length > 0 ? refs.map((r) => r.ref) : [stored.id];
+      for (const target of targets) {
+        const current = this.ctx.repo.byId(stored.id);
+        if (!current) break;
+        try {
+          deleted.push(...await deleteImage(this.ctx, current, target, false, true, stats));
+        } catch (err) {
+          if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
+        }
+      }
     }
-    if (deleted.length > 0) this.ctx.events.publish('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
-    return { deleted, spaceReclaimed };
+    this.ctx.events.publish('image', 'prune', '', { reclaimed: String(stats.freed) });
+    return { deleted, spaceReclaimed: stats.freed };
   }
 
   setUsageChecker(checker: ImageUsageChecker): void {
@@ -172,7 +180,10 @@ export class DefaultImageService implements ImageService {
       const target = repo.refTarget(fullString(withDefaultTag(parsed)));
       if (target) return repo.byId(target);
       if (parsed.digest) {
-        const byManifest = repo.all().find((i) => i.manifestDigest === parsed.digest);
+        // name@<manifest digest> of an image that has a tag in that repository.
+        const name = repositoryName(parsed);
+        const byManifest = repo.all().find((i) => i.manifestDigest === parsed.digest
+          && repo.refsOf(i.id).some((r) => r.ref.startsWith(`${name}:`) || r.ref.startsWith(`${name}@`)));
         if (byManifest) return byManifest;
       }
     }
@@ -194,9 +205,12 @@ function tryParse(ref: string) {
   try { return parseReference(ref); } catch (err) { if (err instanceof InvalidArgumentError) return undefined; throw err; }
 }
 
-/** Docker shows missing references normalised with their tag (busybox → busybox:latest). */
-function displayRef(ref: string): string {
-  if (/^(sha256:)?[a-f0-9]+$/.test(ref)) return ref;
-  const parsed = tryParse(ref);
-  return parsed ? familiarString(withDefaultTag(parsed)) : ref;
+/**
+ * Docker's "No such image" text (ErrImageDoesNotExist): a 64-hex ID shows as
+ * sha256:<hex>, anything else as a reference with `latest` added (abc → abc:latest).
+ * A string that is not a valid reference is Docker's 400 instead.
+ */
+function notFound(ref: string): NotFoundError {
+  if (/^[a-f0-9]{64}$/.test(ref)) return new NotFoundError(`No such image: sha256:${ref}`);
+  return new NotFoundError(`No such image: ${familiarString(withDefaultTag(parseReference(ref)))}`);
 }

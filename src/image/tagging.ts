@@ -10,11 +10,11 @@ export function parseTagTarget(repo: string, tag?: string): ImageReference {
   return withDefaultTag(ref);
 }
 
-/** Points the reference at the image; returns the ID it moved away from, if any. */
-export function setTag(ctx: ImageContext, imageId: string, ref: ImageReference): string | undefined {
+/** Points the reference at the image (event "tag" unless told not to); returns the ID it moved away from, if any. */
+export function setTag(ctx: ImageContext, imageId: string, ref: ImageReference, options: { event?: boolean } = {}): string | undefined {
   const previous = ctx.repo.setRef(fullString(ref), imageId, ref.digest ? 'digest' : 'tag');
   ctx.repo.touchTagTime(imageId, new Date().toISOString());
-  ctx.events.publish('image', 'tag', imageId, { name: familiarString(ref) });
+  if (options.event ?? true) ctx.events.publish('image', 'tag', imageId, { name: familiarString(ref) });
   return previous;
 }
 
