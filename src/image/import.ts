@@ -7,16 +7,19 @@ import type { ImageContext } from './context';
 import { MEDIA } from './context';
 import { applyChanges } from './changes';
 import { commitImage } from './commit-image';
+import { rollbackAdded } from './rollback';
 import { parseTagTarget, setTag } from './tagging';
-import type { ImageConfigFile, ImageImportOptions } from './types';
+import type { ImageConfigFile, ImageImportOptions, ImageRuntimeConfig } from './types';
 import type { StoredImage } from './repository';
 
-export function hostPlatform(): { os: string; architecture: string; variant?: string } {
+type Platform = { os: string; architecture: string; variant?: string };
+
+export function hostPlatform(): Platform {
   const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
   return { os: 'linux', architecture: arch[process.arch] ?? process.arch };
 }
 
-function parsePlatform(platform: string | undefined): { os: string; architecture: string; variant?: string } {
+function parsePlatform(platform: string | undefined): Platform {
   if (!platform) return hostPlatform();
   const [osName, architecture, variant] = platform.split('/');
   if (!osName || !architecture) throw new InvalidArgumentError(`invalid platform: ${platform}`);
@@ -29,23 +32,45 @@ export async function importRootfs(ctx: ImageContext, source: Readable, options:
   const platform = parsePlatform(options.platform);
   const runtimeConfig = applyChanges({}, options.changes ?? []);
 
+  // One pass over the body, teed into the blob store and the layer store. When one
+  // side fails the other is stopped too, and whatever either stored is undone.
   const plain = maybeDecompress(source);
   const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
   const toLayer = new PassThrough({ highWaterMark: 1 << 20 });
-  plain.on('error', (err) => { toBlob.destroy(err); toLayer.destroy(err); });
+  const stopBoth = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    toBlob.destroy(e);
+    toLayer.destroy(e);
+  };
+  plain.on('error', stopBoth);
   plain.pipe(toBlob);
   plain.pipe(toLayer);
-  const [blobResult, layerResult] = await Promise.allSettled([ctx.content.ingest(toBlob), ctx.layers.applyLayer(null, toLayer)]);
-  if (blobResult.status === 'rejected' || layerResult.status === 'rejected') {
-    // Nothing half-stored: drop a blob no image uses. (An unpacked layer with no
-    // references is collected by the layer store.)
-    if (blobResult.status === 'fulfilled' && !isBlobUsed(ctx, blobResult.value.digest)) await ctx.content.delete(blobResult.value.digest);
-    throw layerResult.status === 'rejected' ? layerResult.reason : (blobResult as PromiseRejectedResult).reason;
+  const [blobResult, layerResult] = await Promise.allSettled([
+    ctx.content.ingest(toBlob).catch((err: unknown) => { stopBoth(err); throw err; }),
+    ctx.layers.applyLayer(null, toLayer).catch((err: unknown) => { stopBoth(err); throw err; }),
+  ]);
+  const applied = layerResult.status === 'fulfilled' ? [layerResult.value.chainId] : [];
+  const blobs = blobResult.status === 'fulfilled' ? [blobResult.value.digest] : [];
+  try {
+    if (layerResult.status === 'rejected') throw layerResult.reason;
+    if (blobResult.status === 'rejected') throw blobResult.reason;
+    const blob = blobResult.value;
+    const layer = layerResult.value;
+    if (blob.digest !== layer.diffId) throw new InvalidArgumentError('layer digest changed while importing');
+    const stored = await commitImage(ctx, buildConfig(options, platform, runtimeConfig, layer.diffId), [
+      { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId },
+    ], { applied });
+    ctx.events.publish('image', 'import', stored.id, { name: stored.id });
+    if (target) setTag(ctx, stored.id, target);
+    return stored;
+  } catch (err) {
+    await rollbackAdded(ctx, { chainIds: applied, blobs }).catch(() => undefined);
+    throw err;
   }
-  const blob = blobResult.value;
-  const layer = layerResult.value;
-  if (blob.digest !== layer.diffId) throw new InvalidArgumentError('layer digest changed while importing');
+}
 
+/** Docker's import config: host platform, one history entry, the message as comment. */
+function buildConfig(options: ImageImportOptions, platform: Platform, runtimeConfig: ImageRuntimeConfig, diffId: string): Buffer {
   const created = options.created ?? new Date().toISOString();
   const comment = options.message || 'Imported from -';
   const config: ImageConfigFile = {
@@ -56,17 +81,7 @@ export async function importRootfs(ctx: ImageContext, source: Readable, options:
     created,
     history: [{ created, comment }],
     os: platform.os,
-    rootfs: { type: 'layers', diff_ids: [layer.diffId] },
+    rootfs: { type: 'layers', diff_ids: [diffId] },
   };
-  const stored = await commitImage(ctx, Buffer.from(JSON.stringify(config)), [
-    { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId },
-  ]);
-  ctx.events.publish('image', 'import', stored.id, { name: stored.id });
-  if (target) setTag(ctx, stored.id, target);
-  return stored;
-}
-
-
-function isBlobUsed(ctx: ImageContext, digest: string): boolean {
-  return ctx.repo.all().some((img) => img.id === digest || img.manifestDigest === digest || img.layers.some((l) => l.digest === digest));
+  return Buffer.from(JSON.stringify(config));
 }

@@ -19,7 +19,12 @@ export function saveImages(ctx: ImageContext, selected: Selected[]): Readable {
   const out = new PassThrough();
   pack.pipe(out);
   pack.on('error', (err) => out.destroy(err));
-  writeAll(ctx, pack, selected).catch((err) => {
+  // A reader that goes away (client disconnect) stops the writer and its open files.
+  let done = false;
+  out.on('close', () => { if (!done) pack.destroy(new Error('save stream closed by the reader')); });
+  writeAll(ctx, pack, selected).then(() => { done = true; }, (err: unknown) => {
+    done = true;
+    if (out.destroyed) return;
     log.warn('image save failed', { error: errorMessage(err) });
     pack.destroy(err as Error);
     out.destroy(err as Error);

@@ -26,6 +26,7 @@ export function spoolArchive(source: Readable, dir: string): Promise<Spool> {
       reject(err instanceof InvalidArgumentError ? err : new InvalidArgumentError(`invalid tar archive: ${errorMessage(err)}`));
     };
     extract.on('entry', (header, stream, next) => {
+      stream.on('error', fail); // a truncated archive fails inside an entry
       try {
         const rel = cleanEntryName(header.name);
         if (header.type === 'symlink' || header.type === 'link') {
