@@ -4,7 +4,7 @@ import { parseArgs, usage } from './flags';
 import { acquirePidfile, releasePidfile } from './pidfile';
 import { berthVersion, collectSystemInfo, gitCommit, lookPath } from './host-info';
 import { openEngine, type Engine } from './engine';
-import { startApiServer, type ApiServer } from '../api';
+import { startApiServer, parseHost, type ApiServer } from '../api';
 import { errorMessage, InvalidArgumentError } from '../errors';
 import { log, setLogLevel } from '../util/logger';
 
@@ -26,8 +26,18 @@ function installCrashLogging(): void {
   });
 }
 
+/** Bad flags are a usage error: say so on stderr like dockerd and exit 125 before touching anything. */
+export class UsageError extends Error {}
+
 export async function startDaemon(argv: string[]): Promise<RunningDaemon | undefined> {
-  const { config, help, version } = parseArgs(argv);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+    for (const host of parsed.config.hosts) parseHost(host);
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  const { config, help, version } = parsed;
   if (help) {
     process.stdout.write(usage());
     return undefined;
@@ -86,6 +96,10 @@ export function main(argv: string[]): void {
     process.on('SIGINT', onSignal);
     process.on('SIGHUP', () => log.info('SIGHUP received: configuration reload is not supported; ignoring'));
   }, (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`berthd: ${err.message}\nSee 'berthd --help'.\n`);
+      process.exit(125);
+    }
     log.error(`failed to start daemon: ${errorMessage(err)}`);
     if (err instanceof Error && err.stack && !(err instanceof InvalidArgumentError)) log.debug(err.stack);
     process.exit(1);
