@@ -21,13 +21,14 @@ export async function events(ctx: RequestContext): Promise<void> {
   }
   const accept = compileEventFilter(parseFilters(query.get('filters')));
   const untilNano = until !== undefined ? until * 1e9 : Infinity;
+  const sinceNano = since !== undefined ? since * 1e9 : 0;
 
   // Subscribe before replaying so nothing published in between is lost.
   const pending: EngineEvent[] = [];
   let live = false;
   let lastNano = 0;
   const send = (ev: EngineEvent) => {
-    if (ev.timeNano <= lastNano || ev.timeNano > untilNano || !accept(ev)) return;
+    if (ev.timeNano <= lastNano || ev.timeNano < sinceNano || ev.timeNano > untilNano || !accept(ev)) return;
     lastNano = ev.timeNano;
     res.write(JSON.stringify(eventJson(ev)) + '\n');
   };
@@ -38,7 +39,7 @@ export async function events(ctx: RequestContext): Promise<void> {
 
   try {
     startStream(res, 'application/json');
-    if (since !== undefined) for (const ev of backend.events.past(since * 1e9, untilNano)) send(ev);
+    if (since !== undefined) for (const ev of backend.events.past(sinceNano, untilNano)) send(ev);
     for (const ev of pending) send(ev);
     live = true;
     if (until !== undefined && until <= Date.now() / 1000) return;
