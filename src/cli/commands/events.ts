@@ -29,14 +29,12 @@ export function prettyEvent(e: EventMessage, timeNano?: bigint): string {
 }
 
 function eventContext(e: EventMessage) {
-  const ctx = makeStruct('events.Message', {
+  return makeStruct('events.Message', {
     Status: () => e.status ?? '', ID: () => e.id ?? '', From: () => e.from ?? '',
     Type: () => e.Type, Action: () => e.Action,
     Actor: () => ({ ID: e.Actor?.ID ?? '', Attributes: e.Actor?.Attributes ?? {} }),
     Scope: () => e.scope ?? '', Time: () => e.time ?? 0, TimeNano: () => e.timeNano ?? 0,
-  });
-  Object.defineProperty(ctx, 'toJSON', { enumerable: false, value: () => e });
-  return ctx;
+  }, () => e);
 }
 
 export const events: CommandDef = {

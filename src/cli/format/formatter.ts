@@ -7,17 +7,17 @@ import { CliError } from '../errors';
 export type Getter = (...args: never[]) => unknown;
 
 /** A row context: fields are getters, like the methods of Docker's formatter contexts. */
-export function makeStruct(type: string, fields: Record<string, Getter>): StructObject {
+export function makeStruct(type: string, fields: Record<string, Getter>, json?: () => unknown): StructObject {
   const obj: StructObject = { [STRUCT_TYPE]: type };
   for (const [k, fn] of Object.entries(fields)) obj[k] = fn;
   // {{json .}} marshals every zero-argument getter, keys sorted (Docker's MarshalJSON).
   Object.defineProperty(obj, 'toJSON', {
     enumerable: false,
-    value: () => {
+    value: json ?? (() => {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(fields).sort()) if (fields[k].length === 0) out[k] = (fields[k] as () => unknown)();
       return out;
-    },
+    }),
   });
   return obj;
 }
