@@ -181,8 +181,8 @@ test('ps: Docker table, quiet, format, filters', async () => {
   assert.equal((await berth(daemon.host, ['container', 'ls', '--no-trunc', '-q'])).stdout, `${ID}\n`);
   assert.equal((await berth(daemon.host, ['ps', '--format', '{{.Names}} {{.Label "a"}} {{.State}}'])).stdout, 'web 1 running\n');
   const bad = await berth(daemon.host, ['ps', '--filter', 'nonsense']);
-  assert.equal(bad.code, 1);
-  assert.equal(bad.stderr, 'bad format of filter (expected name=value)\n');
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /^invalid argument "nonsense" for "-f, --filter" flag: bad format of filter \(expected name=value\)\n\nUsage: {2}berth ps \[OPTIONS\]/);
 });
 
 test('inspect: containers then images, templates, not found', async () => {

@@ -7,6 +7,13 @@ import { encodeFilters } from './filters';
 
 const enc = encodeURIComponent;
 
+/** API 1.48 sends a platform as JSON ({"os":"linux","architecture":"amd64"}). */
+function platformQuery(platform: string | undefined): string | undefined {
+  if (!platform) return undefined;
+  const [os, architecture, variant] = platform.split('/');
+  return JSON.stringify(variant ? { os, architecture, variant } : { os, architecture });
+}
+
 export interface ImportOptions {
   repo?: string; tag?: string; message?: string; changes?: string[]; platform?: string;
   /** "-" (the request body, default) or a URL the daemon downloads. */
@@ -30,8 +37,8 @@ export class ImageApi {
     return this.c.json({ path: `/images/${enc(name)}/json` });
   }
 
-  history(name: string): Promise<HistoryItem[]> {
-    return this.c.json({ path: `/images/${enc(name)}/history` });
+  history(name: string, platform?: string): Promise<HistoryItem[]> {
+    return this.c.json({ path: `/images/${enc(name)}/history`, query: { platform: platformQuery(platform) } });
   }
 
   async tag(source: string, repo: string, tag?: string): Promise<void> {
@@ -50,13 +57,15 @@ export class ImageApi {
   }
 
   /** GET /images/get: a tar stream of the named images (docker save). */
-  save(names: string[], signal?: AbortSignal): Promise<IncomingMessage> {
-    return this.c.request({ path: '/images/get', query: { names }, signal });
+  save(names: string[], signal?: AbortSignal, platform?: string): Promise<IncomingMessage> {
+    return this.c.request({ path: '/images/get', query: { names, platform: platformQuery(platform) }, signal });
   }
 
   /** POST /images/load: the response is a JSON-lines progress stream. */
-  load(tar: Readable | Buffer, quiet = false): Promise<IncomingMessage> {
-    return this.c.request({ method: 'POST', path: '/images/load', query: { quiet }, body: tar, contentType: 'application/x-tar' });
+  load(tar: Readable | Buffer, quiet = false, platform?: string): Promise<IncomingMessage> {
+    return this.c.request({
+      method: 'POST', path: '/images/load', query: { quiet, platform: platformQuery(platform) }, body: tar, contentType: 'application/x-tar',
+    });
   }
 
   /** POST /images/create?fromSrc=-: import a rootfs tar; JSON-lines progress stream. */

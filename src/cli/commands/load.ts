@@ -11,6 +11,7 @@ export const load: CommandDef = {
   args: { max: 0 },
   flags: [
     { name: 'input', short: 'i', kind: 'string', usage: 'Read from tar archive file, instead of STDIN' },
+    { name: 'platform', kind: 'string', usage: 'Load only the given platform variant. Formatted as "os[/arch[/variant]]" (e.g., "linux/amd64")' },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress the load output' },
   ],
   async run(ctx, flags) {
@@ -27,7 +28,7 @@ export const load: CommandDef = {
       if (ctx.stdin.isTTY) throw new CliError('requested load from stdin, but stdin is empty', 1);
       source = ctx.stdin;
     }
-    const res = await ctx.client().images.load(source, flags.bool('quiet'));
+    const res = await ctx.client().images.load(source, flags.bool('quiet'), flags.string('platform') || undefined);
     if (String(res.headers['content-type'] ?? '').includes('json')) {
       await displayJsonMessages(res, (t) => ctx.out(t));
     } else {

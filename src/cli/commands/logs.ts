@@ -3,12 +3,12 @@ import type { CommandDef } from '../command';
 import { CliError } from '../errors';
 import { getTimestamp } from '../format/time';
 
-function timestampFlag(value: string): string | undefined {
+function timestampFlag(name: string, value: string): string | undefined {
   if (!value) return undefined;
   try {
     return getTimestamp(value);
   } catch (err) {
-    throw new CliError((err as Error).message, 1);
+    throw new CliError(`invalid value for "${name}": ${(err as Error).message}`, 1);
   }
 }
 
@@ -25,8 +25,8 @@ export const logs: CommandDef = {
     { name: 'until', kind: 'string', usage: 'Show logs before a timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)' },
   ],
   async run(ctx, flags, args) {
-    const since = timestampFlag(flags.string('since'));
-    const until = timestampFlag(flags.string('until'));
+    const since = timestampFlag('since', flags.string('since'));
+    const until = timestampFlag('until', flags.string('until'));
     const containers = ctx.client().containers;
     const info = await containers.inspect(args[0]);
     const body = await containers.logs(info.Id, {

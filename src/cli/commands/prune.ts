@@ -2,9 +2,9 @@
 import type { CommandContext, CommandDef } from '../command';
 import { humanSize } from '../format/units';
 import { confirm } from '../io/prompt';
-import { filtersFrom } from './shared';
+import { filtersFrom, validateFilter } from './shared';
 
-const pruneFilterFlag = { name: 'filter', kind: 'list' as const, typeName: 'filter', usage: 'Provide filter values (e.g. "until=<timestamp>")' };
+const pruneFilterFlag = { name: 'filter', kind: 'list' as const, typeName: 'filter', usage: 'Provide filter values (e.g. "until=<timestamp>")', validate: validateFilter };
 const forceFlag = { name: 'force', short: 'f', kind: 'bool' as const, usage: 'Do not prompt for confirmation' };
 
 function report(ctx: CommandContext, output: string, reclaimed: number): void {

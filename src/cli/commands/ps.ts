@@ -2,7 +2,33 @@
 import type { CommandDef } from '../command';
 import { filterFlag, filtersFrom, formatFlag } from './shared';
 import { containerContext, CONTAINER_HEADERS, DEFAULT_PS_FORMAT } from '../contexts/container';
-import { renderRows } from '../format/formatter';
+import { renderRows, templateText } from '../format/formatter';
+import { CliError } from '../errors';
+import { Template } from '../template';
+import type { ContainerSummary } from '../../client/types';
+
+/** Does a custom format use .Size (also through {{json .}})? Docker asks for sizes then. */
+function formatUsesSize(format: string): boolean {
+  let tmpl: Template;
+  try {
+    tmpl = Template.parse(templateText(format));
+  } catch (err) {
+    throw new CliError(`failed to parse template: ${(err as Error).message}`, 1);
+  }
+  const probe: ContainerSummary = {
+    Id: '', Names: [], Image: '', ImageID: '', Command: '', Created: 0, Ports: [], Labels: {}, State: '', Status: '',
+  };
+  const row = containerContext(probe, true);
+  let used = false;
+  const size = row.Size as () => string;
+  row.Size = () => { used = true; return size(); };
+  try {
+    tmpl.execute(row);
+  } catch (err) {
+    throw new CliError(`failed to execute template: ${(err as Error).message}`, 1);
+  }
+  return used;
+}
 
 export const ps: CommandDef = {
   usage: '[OPTIONS]',
@@ -28,7 +54,7 @@ export const ps: CommandDef = {
     const containers = await ctx.client().containers.list({
       all: flags.bool('all'),
       limit: limit > 0 ? limit : undefined,
-      size: flags.bool('size') || (!quiet && format.includes('.Size')),
+      size: flags.bool('size') || (!quiet && !['', 'json', 'table'].includes(flags.string('format')) && formatUsesSize(format)),
       filters: await filtersFrom(flags.list('filter')),
     });
     const trunc = !flags.bool('no-trunc');

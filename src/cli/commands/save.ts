@@ -9,11 +9,14 @@ export const save: CommandDef = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
   short: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
   args: { min: 1 },
-  flags: [{ name: 'output', short: 'o', kind: 'string', usage: 'Write to a file, instead of STDOUT' }],
+  flags: [
+    { name: 'output', short: 'o', kind: 'string', usage: 'Write to a file, instead of STDOUT' },
+    { name: 'platform', kind: 'string', usage: 'Save only the given platform variant. Formatted as "os[/arch[/variant]]" (e.g., "linux/amd64")' },
+  ],
   async run(ctx, flags, args) {
     const output = flags.string('output');
     if (!output && ctx.stdout.isTTY) throw new CliError('cowardly refusing to save to a terminal. Use the -o flag or redirect', 1);
-    const body = await ctx.client().images.save(args);
+    const body = await ctx.client().images.save(args, undefined, flags.string('platform') || undefined);
     if (!output) {
       await pipeline(body, ctx.stdout, { end: false });
       return;

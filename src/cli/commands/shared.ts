@@ -45,7 +45,14 @@ export const INSPECT_FORMAT_USAGE = `Format output using a custom template:
 Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates`;
 
 export const formatFlag: FlagDef = { name: 'format', kind: 'string', usage: FORMAT_USAGE };
-export const filterFlag: FlagDef = { name: 'filter', short: 'f', kind: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided' };
+/** Filter values are checked while parsing flags, so a bad one is a usage error (exit 125). */
+export function validateFilter(value: string): void {
+  if (value.indexOf('=') <= 0) throw new Error('bad format of filter (expected name=value)');
+}
+
+export const filterFlag: FlagDef = {
+  name: 'filter', short: 'f', kind: 'list', typeName: 'filter', usage: 'Filter output based on conditions provided', validate: validateFilter,
+};
 
 /** Parse --filter values into the wire form; bad syntax is a CLI error. */
 export async function filtersFrom(values: string[]): Promise<Record<string, Record<string, boolean>>> {

@@ -10,7 +10,7 @@ export const DEFAULT_PS_FORMAT = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.Ru
 export const CONTAINER_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Names: 'NAMES', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT',
   RunningFor: 'CREATED', Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Labels: 'LABELS',
-  Mounts: 'MOUNTS', LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS', Platform: 'PLATFORM', HealthStatus: 'HEALTH STATUS',
+  Mounts: 'MOUNTS', LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS', Platform: 'PLATFORM',
 };
 
 /** Docker's familiar form of an image reference: drop a digest and the docker.io/library/ prefix. */
@@ -95,9 +95,5 @@ export function containerContext(c: ContainerSummary, trunc: boolean): StructObj
     LocalVolumes: () => String((c.Mounts ?? []).filter((m) => m.Driver === 'local').length),
     Networks: () => Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
     Platform: () => null,
-    HealthStatus: () => {
-      const m = /\((?:health: )?(healthy|unhealthy|starting)\)/.exec(c.Status ?? '');
-      return m ? m[1] : '';
-    },
   });
 }

@@ -11,6 +11,7 @@ export const DEFAULT_IMAGES_DIGEST_FORMAT = 'table {{.Repository}}\t{{.Tag}}\t{{
 export const IMAGE_HEADERS: Record<string, string> = {
   ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED',
   CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE',
+  VirtualSize: 'VIRTUAL SIZE',
 };
 
 /** "docker.io/library/busybox" → "busybox" (Docker's FamiliarName). */
@@ -43,6 +44,7 @@ export function imageContext(img: ImageSummary, repo: string, tag: string, diges
     Containers: () => (img.Containers === -1 ? 'N/A' : String(img.Containers ?? 0)),
     SharedSize: () => (img.SharedSize === -1 ? 'N/A' : humanSize(img.SharedSize)),
     UniqueSize: () => (img.Size === -1 || img.SharedSize === -1 ? 'N/A' : humanSize(img.Size - img.SharedSize)),
+    VirtualSize: () => humanSize(img.VirtualSize ?? img.Size),
   });
 }
 

@@ -15,7 +15,10 @@ export function makeStruct(type: string, fields: Record<string, Getter>, json?: 
     enumerable: false,
     value: json ?? (() => {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(fields).sort()) if (fields[k].length === 0) out[k] = (fields[k] as () => unknown)();
+      for (const k of Object.keys(fields).sort()) {
+        const getter = obj[k] as Getter;
+        if (getter.length === 0) out[k] = (getter as () => unknown)();
+      }
       return out;
     }),
   });

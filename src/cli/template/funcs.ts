@@ -1,7 +1,7 @@
 // Template functions: Go's text/template builtins and Docker's additions
 // (json, split, join, title, lower, upper, pad, truncate).
 import { sprintf } from './printf';
-import { isMap, printValue, TemplateExecError, truth, typeName } from './values';
+import { isMap, isStruct, printValue, TemplateExecError, truth, typeName } from './values';
 
 export type TemplateFunc = (...args: unknown[]) => unknown;
 export type FuncMap = Record<string, TemplateFunc>;
@@ -82,7 +82,10 @@ function sprint(args: unknown[]): string {
 }
 
 function toJSON(v: unknown): string {
-  return v === undefined ? 'null' : JSON.stringify(v) ?? 'null';
+  const text = v === undefined ? 'null' : JSON.stringify(v) ?? 'null';
+  // Docker's formatter contexts marshal themselves with json.Marshal, which escapes HTML
+  // characters; plain data goes through an encoder with escaping off.
+  return isStruct(v) ? text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026') : text;
 }
 
 function join(elems: unknown, sep: unknown): string {

@@ -129,7 +129,12 @@ export class Parser {
     for (;;) {
       const t = this.peek();
       if (t.type === 'right' || t.type === 'rparen' || t.type === 'pipe') break;
-      if (args.length > 0 && !t.spaced) throw this.error(t.pos, `missing space before ${describe(t)}`);
+      if (args.length > 0 && !t.spaced) {
+        // Go's messages for "{{json.}}" and "{{.Label"x"}}".
+        if (t.type === 'string') throw this.error(t.pos, `bad character U+0022 '"'`);
+        if (t.type === 'dot' || t.type === 'field') throw this.error(t.pos, `unexpected <${t.value}> in operand`);
+        throw this.error(t.pos, `missing space before ${describe(t)}`);
+      }
       args.push(this.parseOperand());
     }
     if (args.length === 0) throw this.error(pos, `missing value for ${context}`);

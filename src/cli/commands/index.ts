@@ -1,0 +1,23 @@
+// Every command definition (the registry loads them one by one, lazily).
+export { run } from './run';
+export { create } from './create';
+export { start } from './start';
+export { stop, kill, restart, pause, unpause } from './lifecycle';
+export { wait } from './wait';
+export { rm } from './rm';
+export { rename } from './rename';
+export { ps } from './ps';
+export { logs } from './logs';
+export { inspect, containerInspect, imageInspect } from './inspect';
+export { events } from './events';
+export { images } from './images';
+export { rmi } from './rmi';
+export { tag } from './tag';
+export { save } from './save';
+export { load } from './load';
+export { importCmd } from './import';
+export { history } from './history';
+export { containerPrune, imagePrune } from './prune';
+export { df } from './df';
+export { info } from './info';
+export { version } from './version';
