@@ -10,7 +10,7 @@ import { forceCleanup } from '../test/helpers/cleanup';
 import { writeBusyboxTar } from '../test/helpers/busybox-tar';
 import { timeOnce } from './timing';
 
-export interface DockerEngine { socket: string; pid?: number; stop(): Promise<void> }
+export interface DockerEngine { socket: string; pid?: number; cgroupParent?: string; stop(): Promise<void> }
 
 export function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -68,7 +68,7 @@ export async function openDockerEngine(workDir: string): Promise<DockerEngine | 
     await stop();
     throw err;
   }
-  return { socket, pid: child.pid, stop };
+  return { socket, pid: child.pid, cgroupParent, stop };
 }
 
 /** Makes sure the engine has busybox:latest, imported from the same rootfs as Berth's. */

@@ -3,7 +3,7 @@
 // memory an idle container costs.
 import { apiRequest } from '../test/helpers/api';
 import { timeOnce, timeRepeated, type TimedCommand } from './timing';
-import { pidsOf, rssBytes, settledMemAvailable } from './memory';
+import { cgroupMemoryBytes, pidsOf, pssBytes, rssBytes, settledMemAvailable } from './memory';
 
 export interface Cli { label: string; cmd: string; prefix: string[]; env: Record<string, string | undefined> }
 
@@ -14,6 +14,7 @@ export interface EngineTarget {
   runArgs: string[]; // extra `run`/`create` flags (e.g. --network none for dockerd)
   shim: { name: string; mention: string }; // per-container helper process to sum RSS of
   daemonPid?: number;
+  cgroupParent?: string; // where the engine puts container cgroups, when known
 }
 
 // Exits at once on SIGTERM, so `stop` measures the engine, not a 10 s timeout.
@@ -45,6 +46,30 @@ export async function benchLifecycle(target: EngineTarget, cli: Cli, iterations:
   return out;
 }
 
+/** The same four verbs as raw API calls: the engine's share without any CLI start-up. */
+export async function benchLifecycleApi(target: EngineTarget, iterations: number): Promise<LifecycleSamples> {
+  const out: LifecycleSamples = { create: [], start: [], stop: [], rm: [] };
+  const hostConfig = target.runArgs.includes('none') ? { NetworkMode: 'none' } : {};
+  const timed = async (fn: () => Promise<unknown>): Promise<[number, unknown]> => {
+    const t = process.hrtime.bigint();
+    const value = await fn();
+    return [Number(process.hrtime.bigint() - t) / 1e6, value];
+  };
+  for (let i = 0; i <= iterations; i++) {
+    const [create, body] = await timed(() => api(target, 'POST', '/containers/create', { Image: 'busybox', Cmd: SERVICE, HostConfig: hostConfig }));
+    const id = (body as { Id: string }).Id;
+    const [start] = await timed(() => api(target, 'POST', `/containers/${id}/start`));
+    const [stop] = await timed(() => api(target, 'POST', `/containers/${id}/stop`));
+    const [rm] = await timed(() => api(target, 'DELETE', `/containers/${id}`));
+    if (i === 0) continue; // warm-up round
+    out.create.push(create);
+    out.start.push(start);
+    out.stop.push(stop);
+    out.rm.push(rm);
+  }
+  return out;
+}
+
 async function api(target: EngineTarget, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await apiRequest(target.socket, method, path, { body, timeoutMs: 120_000 });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
@@ -64,6 +89,8 @@ export interface FleetResult {
   apiList: number[];
   memPerContainer: number; // bytes, system MemAvailable delta / count
   shimRssPerContainer: number; // bytes
+  shimPssPerContainer: number; // bytes
+  cgroupPerContainer: number; // bytes charged to the containers' cgroups / count
   daemonRss: number; // bytes, with the fleet running
   started: number;
 }
@@ -95,6 +122,8 @@ export async function benchFleet(target: EngineTarget, count: number, iterations
       apiList,
       memPerContainer: (before - after) / count,
       shimRssPerContainer: shims.reduce((sum, pid) => sum + rssBytes(pid), 0) / count,
+      shimPssPerContainer: shims.reduce((sum, pid) => sum + pssBytes(pid), 0) / count,
+      cgroupPerContainer: target.cgroupParent ? cgroupMemoryBytes(target.cgroupParent) / count : NaN,
       daemonRss: target.daemonPid ? rssBytes(target.daemonPid) : NaN,
       started: ids.length,
     };

@@ -3,5 +3,5 @@ export { main } from './run';
 export { Report, summarize, type Summary } from './stats';
 export { timeOnce, timeRepeated, benchEnv, type TimedCommand } from './timing';
 export { benchRawRunc, writeBusyboxRootfs } from './runc-raw';
-export { benchRunRm, benchLifecycle, benchFleet, type EngineTarget, type Cli } from './engine-suite';
+export { benchRunRm, benchLifecycle, benchLifecycleApi, benchFleet, type EngineTarget, type Cli } from './engine-suite';
 export { openDockerEngine, ensureBusybox } from './docker-engine';

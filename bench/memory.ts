@@ -15,6 +15,25 @@ export function rssBytes(pid: number): number {
   }
 }
 
+/** Proportional set size: shared pages (libc, glib) split between the processes mapping them. */
+export function pssBytes(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Memory charged to a cgroup v1 memory subtree (the containers' own processes and page cache). */
+export function cgroupMemoryBytes(parent: string): number {
+  try {
+    return Number(fs.readFileSync(`/sys/fs/cgroup/memory/${parent}/memory.usage_in_bytes`, 'utf8').trim());
+  } catch {
+    return NaN;
+  }
+}
+
 /** Pids whose argv[0] basename is `name` and whose command line contains `mention`. */
 export function pidsOf(name: string, mention: string): number[] {
   const pids: number[] = [];

@@ -8,7 +8,7 @@ import { startDaemon, REPO_ROOT, type TestDaemon } from '../test/helpers/daemon'
 import { Report, fmtMiB, fmtMs, fmtRatio } from './stats';
 import { rssBytes } from './memory';
 import { benchRawRunc } from './runc-raw';
-import { benchFleet, benchLifecycle, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
+import { benchFleet, benchLifecycle, benchLifecycleApi, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
 import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
 
 interface Options { iterations: number; containers: number }
@@ -42,13 +42,23 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
     const s = await benchLifecycle(target, target.clis[0], o.iterations);
     for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: ${target.clis[0].label} ${verb}`, s[verb]);
   });
+  await section(report, `${tag}: lifecycle (API)`, async () => {
+    const s = await benchLifecycleApi(target, o.iterations);
+    for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: API ${verb}`, s[verb]);
+  });
   if (target.daemonPid) report.value(`${tag}: daemon RSS (idle)`, fmtMiB(rssBytes(target.daemonPid)));
   await section(report, `${tag}: ${o.containers} running containers`, async () => {
     const f = await benchFleet(target, o.containers, o.iterations);
     for (const [label, samples] of f.ps) report.timing(`${tag}: ${label} ps (${f.started} running)`, samples);
     report.timing(`${tag}: GET /containers/json (${f.started} running)`, f.apiList);
+    report.metrics.set(`${tag}: mem`, f.memPerContainer);
+    report.metrics.set(`${tag}: shim`, f.shimRssPerContainer);
+    report.metrics.set(`${tag}: running`, f.started);
+    report.metrics.set(`${tag}: shim pss`, f.shimPssPerContainer);
     report.value(`${tag}: memory per idle container (MemAvailable delta)`, fmtMiB(f.memPerContainer));
     report.value(`${tag}: ${target.shim.name} RSS per container`, fmtMiB(f.shimRssPerContainer));
+    report.value(`${tag}: ${target.shim.name} PSS per container`, fmtMiB(f.shimPssPerContainer));
+    if (target.cgroupParent) report.value(`${tag}: container cgroup memory per container`, fmtMiB(f.cgroupPerContainer));
     report.value(`${tag}: daemon RSS with ${f.started} containers`, fmtMiB(f.daemonRss));
   });
 }
@@ -56,7 +66,7 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
 function berthTarget(d: TestDaemon): EngineTarget {
   const berth: Cli = { label: 'berth', cmd: process.execPath, prefix: [path.join(REPO_ROOT, 'bin', 'berth')], env: { BERTH_HOST: d.dockerHost } };
   const docker: Cli = { label: 'docker', cmd: 'docker', prefix: [], env: { DOCKER_HOST: d.dockerHost, DOCKER_CONFIG: path.join(d.tmpRoot, 'docker-config') } };
-  return { name: 'berthd', socket: d.socket, clis: [berth, docker], runArgs: [], shim: { name: 'conmon', mention: d.tmpRoot }, daemonPid: d.pid };
+  return { name: 'berthd', socket: d.socket, clis: [berth, docker], runArgs: [], shim: { name: 'conmon', mention: d.tmpRoot }, daemonPid: d.pid, cgroupParent: d.cgroupParent };
 }
 
 function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
@@ -71,8 +81,11 @@ function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
     out.push(`  berth run --rm / dockerd             ${fmtRatio(berthRun, engineRun)}`);
     out.push(`  docker CLI: berthd / dockerd         ${fmtRatio(dockerCliRun, engineRun)}`);
   }
-  out.push(`  ps with ${o.containers} containers (berth CLI)   ${fmtMs(report.median(`berthd: berth ps (${o.containers} running)`))}   (target <= 50 ms)`);
-  out.push('  idle container overhead target: <= 2 MiB (Docker containerd-shim: ~13 MiB RSS each)');
+  const running = report.metrics.get('berthd: running') ?? o.containers;
+  out.push(`  ps with ${running} containers: berth CLI ${fmtMs(report.median(`berthd: berth ps (${running} running)`))}, docker CLI ${fmtMs(report.median(`berthd: docker ps (${running} running)`))}   (target <= 50 ms)`);
+  const m = (key: string): string => fmtMiB(report.metrics.get(key) ?? NaN);
+  out.push(`  idle container: ${m('berthd: mem')} system-wide, conmon ${m('berthd: shim')} RSS / ${m('berthd: shim pss')} PSS`
+    + `   (target <= 2 MiB; Docker containerd-shim: ~13 MiB RSS each)`);
   report.note(out.join('\n'));
 }
 
@@ -105,12 +118,12 @@ export async function main(argv: string[]): Promise<void> {
       const env = { DOCKER_HOST: `unix://${engine.socket}`, DOCKER_CONFIG: path.join(workDir, 'docker-config') };
       await benchEngine(report, {
         name: 'dockerd', socket: engine.socket, clis: [{ label: 'docker', cmd: 'docker', prefix: [], env }],
-        runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid,
+        runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid, cgroupParent: engine.cgroupParent,
       }, o);
       report.note('dockerd runs use --network none (berthd containers get a loopback-only network namespace).');
     });
     printRatios(report, o, engine !== undefined);
-    report.note('Memory deltas are system-wide: other activity on the machine during the run shifts them.');
+    report.note('MemAvailable deltas are system-wide: other activity on the machine during the run shifts them (even below zero); PSS splits shared pages fairly.');
     report.print();
   } finally {
     await daemon?.cleanup().catch((err: Error) => process.stderr.write(`bench: cleanup: ${err.message}\n`));

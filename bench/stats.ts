@@ -40,6 +40,8 @@ export class Report {
   private readonly rows: string[][] = [];
   private readonly notes: string[] = [];
   readonly results = new Map<string, Summary>();
+  /** Single figures (bytes, counts) that the ratio summary refers to. */
+  readonly metrics = new Map<string, number>();
 
   timing(label: string, samples: number[]): Summary {
     const s = summarize(samples);
