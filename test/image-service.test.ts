@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { buildBusyboxRootfsTar, createImageService, seedBusybox } from '../src/image';
-import { collect, leftovers, newStore, sha, tarOf } from './image-fixtures';
+import { collect, leftovers, newStore, tarOf } from './image-fixtures';
 
 test('import: stable ID for the same input, Docker-like config, changes applied, tagged, events', async () => {
   const { images, seen } = newStore();
@@ -73,6 +73,10 @@ test('list filters, before/since and prune', async () => {
   assert.deepEqual(images.list({ filters: { reference: ['kee*'] } }).map((i) => i.id), [a.id]);
   assert.deepEqual(images.list({ filters: { reference: ['keep:1'] } }).map((i) => i.id), [a.id]);
   assert.deepEqual(images.list({ filters: { reference: ['*:2'] } }), []);
+  await images.tag('keep:1', 'other', '1');
+  assert.deepEqual(images.list({ filters: { reference: ['keep'] } }).map((i) => i.repoTags), [['keep:1']], 'only matching tags are listed');
+  assert.deepEqual(images.list({ filters: { reference: ['other:*', 'keep:1'] } }).map((i) => i.repoTags), [['keep:1', 'other:1']]);
+  await images.remove('other:1');
   assert.deepEqual(images.list({ filters: { label: ['tier=web'] } }).map((i) => i.id), [a.id]);
   assert.deepEqual(images.list({ filters: { label: ['tier'] } }).length, 2);
   assert.deepEqual(images.list({ filters: { before: [d.id] } }).map((i) => i.id), [a.id]);
@@ -118,5 +122,4 @@ test('repair drops images with missing parts and unreferenced blobs; seed import
   assert.equal(s.content.has(gone.layers[0].digest), false);
   for (const l of kept.layers) assert.ok(s.content.has(l.digest));
   assert.ok(fs.existsSync(path.join(s.root, 'layers', kept.chainId?.slice(7) ?? '')));
-  void sha;
 });

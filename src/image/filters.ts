@@ -59,11 +59,22 @@ export function createdSeconds(image: Image): number {
   return Number.isNaN(t) ? 0 : t / 1000;
 }
 
-export function matchesReference(image: Image, patterns: string[]): boolean {
-  return patterns.some((pattern) => image.repoTags.concat(image.repoDigests).some((ref) => {
+/** Docker's FamiliarMatch: the pattern against the familiar string, then the familiar name. */
+function referenceMatches(ref: string, patterns: string[]): boolean {
+  return patterns.some((pattern) => {
     if (globMatch(pattern, ref)) return true;
     try {
       return globMatch(pattern, familiarName(parseReference(ref)));
     } catch { return false; }
-  }));
+  });
+}
+
+/**
+ * The image with only the references matching the patterns (Docker lists just
+ * those), or undefined when none matches.
+ */
+export function filterByReference(image: Image, patterns: string[]): Image | undefined {
+  const repoTags = image.repoTags.filter((r) => referenceMatches(r, patterns));
+  const repoDigests = image.repoDigests.filter((r) => referenceMatches(r, patterns));
+  return repoTags.length || repoDigests.length ? { ...image, repoTags, repoDigests } : undefined;
 }

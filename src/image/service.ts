@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { ImageContext } from './context';
 import { deleteImage } from './delete';
-import { checkFilterKeys, createdSeconds, matchesLabels, matchesReference, parseBool, parseTimestamp } from './filters';
+import { checkFilterKeys, createdSeconds, matchesLabels, filterByReference, parseBool, parseTimestamp } from './filters';
 import { importRootfs } from './import';
 import { loadArchive } from './load';
 import { familiarString, fullString, parseReference, repositoryName, withDefaultTag } from './reference';
@@ -36,7 +36,8 @@ export class DefaultImageService implements ImageService {
       const dangling = parseBool('dangling', filters.dangling[0]);
       images = images.filter((i) => (i.repoTags.length === 0) === dangling);
     }
-    if (filters.reference?.length) images = images.filter((i) => matchesReference(i, filters.reference));
+    const patterns = filters.reference;
+    if (patterns?.length) images = images.flatMap((i) => filterByReference(i, patterns) ?? []);
     if (filters.label?.length) images = images.filter((i) => matchesLabels(i.config.config?.Labels, filters.label));
     if (filters.before?.length) {
       const limit = createdSeconds(this.get(filters.before[0]));
