@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { buildBusyboxRootfsTar, createImageService, seedBusybox } from '../src/image';
-import { collect, leftovers, newStore, tarOf } from './image-fixtures';
+import { createLayerStore } from '../src/snapshot';
+import { collect, configFor, layerTar, leftovers, newStore, tarOf } from './image-fixtures';
 
 test('import: stable ID for the same input, Docker-like config, changes applied, tagged, events', async () => {
   const { images, seen } = newStore();
@@ -122,4 +123,21 @@ test('repair drops images with missing parts and unreferenced blobs; seed import
   assert.equal(s.content.has(gone.layers[0].digest), false);
   for (const l of kept.layers) assert.ok(s.content.has(l.digest));
   assert.ok(fs.existsSync(path.join(s.root, 'layers', kept.chainId?.slice(7) ?? '')));
+
+  // A two-layer image whose top layer vanished: dropped, and its lower layer released.
+  const l1 = await layerTar('a', 'one');
+  const l2 = await layerTar('b', 'two');
+  const config = configFor([l1, l2]);
+  const archive = await tarOf({ 'c.json': config, '1.tar': l1, '2.tar': l2, 'manifest.json': JSON.stringify([{ Config: 'c.json', RepoTags: ['two:1'], Layers: ['1.tar', '2.tar'] }]) });
+  const two = (await images.load(Readable.from([archive]))).images[0];
+  const [lower, top] = s.layers.chainIds(two.layers.map((l) => l.diffId));
+  fs.rmSync(path.join(s.root, 'layers', top.slice(7)), { recursive: true });
+  const layers = createLayerStore(path.join(s.root, 'layers'), s.db);
+  await layers.repair();
+  const again = createImageService({ db: s.db, content: s.content, layers, events: s.events, tmpDir: s.tmpDir });
+  await again.repair();
+  assert.equal(again.find('two:1'), undefined);
+  assert.equal(layers.has(lower), false, 'the lower layer had no other user and is gone');
+  assert.ok(layers.has(kept.chainId ?? ''));
+  assert.equal(again.get('busybox').id, kept.id);
 });

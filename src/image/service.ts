@@ -1,5 +1,6 @@
 // The image service: lookup, list, tag, import/load/save, delete, history, prune.
 import type { Readable } from 'node:stream';
+import { log } from '../util/logger';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../errors';
 import type { ImageContext } from './context';
 import { deleteImage } from './delete';
@@ -161,6 +162,10 @@ export class DefaultImageService implements ImageService {
           for (const { ref } of this.ctx.repo.refsOf(stored.id)) this.ctx.repo.deleteRef(ref);
           this.ctx.repo.delete(stored.id);
         });
+        // Give back this image's hold on the lower layers that survived.
+        const held = this.ctx.layers.chainIds(stored.layers.map((l) => l.diffId)).filter((c) => this.ctx.layers.has(c));
+        if (held.length) await this.ctx.layers.release(held);
+        log.warn('image dropped at start-up: its config or layers are missing', { id: stored.id });
       }
     }
     const used = new Set<string>();
