@@ -2,8 +2,15 @@
   "targets": [
     {
       "target_name": "berth_native",
-      "sources": ["src/berth_native.c"],
-      "cflags": ["-O2", "-Wall"]
+      "sources": [
+        "src/addon.c",
+        "src/napi-util.c",
+        "src/fs-ops.c",
+        "src/mount-ops.c",
+        "src/seqpacket.c"
+      ],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread"]
     }
   ]
 }

@@ -1,36 +1,52 @@
-// Typed wrappers around the N-API addon (native/src/berth_native.c).
-import * as path from 'node:path';
+// Typed wrappers around the berth_native addon (native/src). Every call is
+// synchronous and throws errors shaped like Node's fs errors (code, errno,
+// syscall, path), except the seqpacket socket, which is event driven.
+import { addon } from './addon';
 
-interface NativeAddon {
-  mknod(path: string, mode: number, dev: number): void;
-  makedev(major: number, minor: number): number;
-  lsetxattr(path: string, name: string, value: Buffer): void;
-  lgetxattr(path: string, name: string): Buffer | null;
-  llistxattr(path: string): string[];
-  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
-  umount2(target: string, flags: number): void;
+export * from './constants';
+export { SeqpacketSocket, connectSeqpacketSocket } from './seqpacket';
+
+/** mknod(2); `mode` includes the file type (S_IFCHR, S_IFBLK or S_IFIFO). */
+export function mknod(path: string, mode: number, dev: number | bigint): void {
+  addon.mknod(path, mode, dev);
 }
 
-// dist/src/native/index.js → <repo>/native/build/Release/berth_native.node
-const addon = require(path.join(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'berth_native.node')) as NativeAddon;
+/** Device number from major/minor (a bigint only for values beyond 2^53). */
+export function makedev(major: number, minor: number): number | bigint {
+  return addon.makedev(major, minor);
+}
 
-export const MS_RDONLY = 1;
-export const MS_NOSUID = 2;
-export const MS_NODEV = 4;
-export const MS_NOEXEC = 8;
-export const MS_BIND = 4096;
-export const MS_REC = 16384;
-export const MNT_FORCE = 1;
-export const MNT_DETACH = 2;
+/** lsetxattr(2): sets an extended attribute without following a symlink. */
+export function lsetxattr(path: string, name: string, value: Buffer): void {
+  addon.lsetxattr(path, name, value);
+}
 
-export const S_IFIFO = 0o010000;
-export const S_IFCHR = 0o020000;
-export const S_IFBLK = 0o060000;
+/** lgetxattr(2): the attribute's value, or null when it is not set. */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  return addon.lgetxattr(path, name);
+}
 
-export const mknod = addon.mknod;
-export const makedev = addon.makedev;
-export const lsetxattr = addon.lsetxattr;
-export const lgetxattr = addon.lgetxattr;
-export const llistxattr = addon.llistxattr;
-export const mount = addon.mount;
-export const umount2 = addon.umount2;
+/** llistxattr(2): attribute names ([] on filesystems without xattrs). */
+export function llistxattr(path: string): string[] {
+  return addon.llistxattr(path);
+}
+
+/**
+ * mount(2). With `cwd`, the call runs on a helper thread whose working directory
+ * is `cwd` (relative paths in `data`, e.g. overlay lowerdirs, resolve there);
+ * the process's own cwd is untouched.
+ */
+export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null, cwd?: string): void {
+  if (cwd === undefined) addon.mount(source, target, fstype, flags, data);
+  else addon.mount(source, target, fstype, flags, data, cwd);
+}
+
+/** umount2(2) with MNT_* flags. */
+export function umount2(target: string, flags: number): void {
+  addon.umount2(target, flags);
+}
+
+/** Connects a SOCK_SEQPACKET unix socket and returns its non-blocking fd. */
+export function connectSeqpacket(path: string): number {
+  return addon.connectSeqpacket(path);
+}

@@ -1,0 +1,29 @@
+// Loads the N-API addon built from native/ and describes its raw surface.
+import * as path from 'node:path';
+
+/** Opaque seqpacket handle (a napi external). */
+export type SeqpacketHandle = { readonly __seqpacket: unique symbol };
+export type SeqpacketEvent = 'data' | 'end' | 'error' | 'writable';
+
+export interface NativeAddon {
+  mknod(path: string, mode: number, dev: number | bigint): void;
+  makedev(major: number, minor: number): number | bigint;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  lgetxattr(path: string, name: string): Buffer | null;
+  llistxattr(path: string): string[];
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null, cwd?: string): void;
+  umount2(target: string, flags: number): void;
+  connectSeqpacket(path: string): number;
+  seqpacketOpen(fd: number, callback: (event: SeqpacketEvent, value: unknown) => void): SeqpacketHandle;
+  seqpacketSetReading(handle: SeqpacketHandle, on: boolean): void;
+  seqpacketWaitWritable(handle: SeqpacketHandle): void;
+  seqpacketSend(handle: SeqpacketHandle, data: Buffer): number;
+  seqpacketShutdown(handle: SeqpacketHandle): void;
+  seqpacketClose(handle: SeqpacketHandle): void;
+}
+
+// dist/src/native/addon.js → <repo>/native/build/Release/berth_native.node
+const ADDON_PATH = path.join(__dirname, '..', '..', '..', 'native', 'build', 'Release', 'berth_native.node');
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const addon = require(ADDON_PATH) as NativeAddon;
