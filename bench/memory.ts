@@ -1,5 +1,7 @@
 // Memory figures from /proc: system-wide MemAvailable and per-process RSS.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cgroupDirs } from '../test/helpers/cleanup';
 
 export function memAvailableBytes(): number {
   const m = /^MemAvailable:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
@@ -27,8 +29,9 @@ export function pssBytes(pid: number): number {
 
 /** Memory charged to a cgroup v1 memory subtree (the containers' own processes and page cache). */
 export function cgroupMemoryBytes(parent: string): number {
+  const dir = cgroupDirs(parent).find((d) => d.startsWith('/sys/fs/cgroup/memory/') && path.basename(d) === parent);
   try {
-    return Number(fs.readFileSync(`/sys/fs/cgroup/memory/${parent}/memory.usage_in_bytes`, 'utf8').trim());
+    return dir ? Number(fs.readFileSync(path.join(dir, 'memory.usage_in_bytes'), 'utf8').trim()) : NaN;
   } catch {
     return NaN;
   }

@@ -27,7 +27,8 @@ async function section(report: Report, label: string, fn: () => Promise<void>): 
   try {
     await fn();
   } catch (err) {
-    report.value(`${label}: FAILED`, (err as Error).message.split('\n')[0].slice(0, 160));
+    report.value(`${label}: FAILED`, 'see below');
+    report.note(`${label} failed: ${(err as Error).message.split('\n')[0].slice(0, 300)}`);
   }
 }
 

@@ -99,12 +99,21 @@ export function cgroupDirs(parent: string): string[] {
       if (entry.isDirectory()) walk(path.join(dir, entry.name));
     }
   };
+  // A runtime may place `parent` below the caller's own cgroup (seen with dockerd's runc
+  // in the memory hierarchy), so look under every cgroup path this process is in, too.
+  const bases = new Set<string>(['/']);
+  for (const line of fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const base = line.split(':').slice(2).join(':');
+    if (base) bases.add(base);
+  }
   for (const hierarchy of fs.readdirSync('/sys/fs/cgroup')) {
-    const top = path.join('/sys/fs/cgroup', hierarchy, parent);
-    try {
-      if (fs.statSync(top).isDirectory()) walk(top);
-    } catch {
-      // not in this hierarchy
+    for (const base of bases) {
+      const top = path.join('/sys/fs/cgroup', hierarchy, base, parent);
+      try {
+        if (fs.statSync(top).isDirectory() && !found.includes(top)) walk(top);
+      } catch {
+        // not in this hierarchy
+      }
     }
   }
   return found.sort((a, b) => b.length - a.length);
