@@ -1,189 +1,110 @@
-// Streaming, safe extraction of an image layer tar into a directory, converting
-// AUFS-style whiteouts to overlayfs form. The diff ID (sha256 of the uncompressed
-// tar) is computed on the way. Callers extract into a fresh directory and delete
-// it when this rejects, so a refused layer leaves nothing behind.
+// Streaming, safe extraction of an image layer tar (plain or gzip) into a
+// directory, converting AUFS-style whiteouts to overlayfs form on the way. The
+// diff ID (sha256 of the uncompressed tar, every byte) is computed while
+// streaming. Callers extract into a fresh directory and delete it when this
+// rejects, so a refused layer leaves nothing behind; this function never writes
+// outside `dest` and has no operation in flight once it settles.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import * as tar from 'tar-stream';
-import { InvalidArgumentError, errorMessage } from '../errors';
-import * as native from '../native';
+import { createHash, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { BerthError, InternalError, InvalidArgumentError, errorMessage } from '../errors';
 import { maybeDecompress } from './decompress';
-import { cleanEntryName, prepareParents } from './safe-path';
+import { PathTracker, cleanEntryName } from './safe-path';
+import type { TarEntry } from './tar-header';
+import { TarReader } from './tar-reader';
+import { markOpaque, writeDir, writeFile, writeHardlink, writeSpecial, writeSymlink, writeWhiteout } from './write-entry';
 
 export interface ExtractResult {
   diffId: string; // "sha256:..." of the uncompressed tar
-  size: number; // bytes of regular-file content written
+  size: number; // bytes of regular-file content in the layer
+}
+
+export interface ExtractOptions {
+  /** 'overlay' (default): .wh.* entries become overlayfs whiteouts; 'keep': extracted as plain files. */
+  whiteouts?: 'overlay' | 'keep';
 }
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
-const OPAQUE_XATTR = 'trusted.overlay.opaque';
+/** Longest stretch of synchronous entry writes before yielding to the event loop. */
+const YIELD_AFTER_MS = 8;
 
-interface DirTimes { dir: string; mtime: Date }
-
-export function extractLayer(source: Readable, dest: string): Promise<ExtractResult> {
-  return new Promise<ExtractResult>((resolve, reject) => {
-    const hash = createHash('sha256');
-    let size = 0;
-    const dirTimes: DirTimes[] = [];
-    let failed = false;
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); },
-    });
-    const extract = tar.extract();
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      source.destroy();
-      extract.destroy();
-      reject(err instanceof InvalidArgumentError ? err : new InvalidArgumentError(`invalid layer tar: ${errorMessage(err)}`, { cause: err }));
-    };
-
-    extract.on('entry', (header, stream, next) => {
-      if (failed) { stream.resume(); return; }
-      try {
-        const rel = cleanEntryName(header.name);
-        if (rel === '') { // the root itself: only metadata
-          if (header.type === 'directory') dirTimes.push({ dir: dest, mtime: header.mtime ?? new Date(0) });
-          stream.on('end', next);
-          stream.resume();
-          return;
-        }
-        const base = path.posix.basename(rel);
-        const target = prepareParents(dest, rel, header.name, () => {});
-        if (base === OPAQUE_MARKER) {
-          native.lsetxattr(path.dirname(target), OPAQUE_XATTR, Buffer.from('y'));
-          stream.on('end', next);
-          stream.resume();
-          return;
-        }
-        if (base.startsWith(WHITEOUT_PREFIX)) {
-          if (!base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) {
-            const hidden = path.join(path.dirname(target), base.slice(WHITEOUT_PREFIX.length));
-            removeExisting(hidden, false);
-            native.mknod(hidden, native.S_IFCHR | 0o600, native.makedev(0, 0));
-          }
-          stream.on('end', next);
-          stream.resume();
-          return;
-        }
-        switch (header.type) {
-          case 'file':
-          case 'contiguous-file': {
-            removeExisting(target, false);
-            const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-            stream.on('data', (data: unknown) => {
-              const chunk = data as Buffer;
-              if (failed) return;
-              try {
-                let off = 0;
-                while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
-                size += chunk.length;
-              } catch (err) { fail(err); }
-            });
-            stream.on('end', () => {
-              try {
-                fs.closeSync(fd);
-                if (!failed) { applyMetadata(target, header, false); next(); }
-              } catch (err) { fail(err); }
-            });
-            stream.on('error', (err) => { try { fs.closeSync(fd); } catch { /* already closed */ } fail(err); });
-            return;
-          }
-          case 'directory': {
-            let st: fs.Stats | undefined;
-            try { st = fs.lstatSync(target); } catch { st = undefined; }
-            if (st && !st.isDirectory()) { removeExisting(target, false); st = undefined; }
-            if (!st) fs.mkdirSync(target, { mode: 0o755 });
-            applyMetadata(target, header, true);
-            dirTimes.push({ dir: target, mtime: header.mtime ?? new Date(0) });
-            break;
-          }
-          case 'symlink':
-            removeExisting(target, false);
-            fs.symlinkSync(header.linkname ?? '', target);
-            applyMetadata(target, header, false);
-            break;
-          case 'link': {
-            const linkRel = cleanEntryName(header.linkname ?? '');
-            if (linkRel === '') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(header.name)}: empty hardlink target`);
-            const source = prepareParents(dest, linkRel, header.name, () => {});
-            const st = fs.lstatSync(source, { throwIfNoEntry: false });
-            if (!st) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(header.name)}: hardlink target ${JSON.stringify(header.linkname)} not found in layer`);
-            if (st.isDirectory()) throw new InvalidArgumentError(`invalid tar entry ${JSON.stringify(header.name)}: hardlink to a directory`);
-            if (source !== target) {
-              removeExisting(target, false);
-              fs.linkSync(source, target);
-            }
-            break;
-          }
-          case 'character-device':
-          case 'block-device':
-          case 'fifo': {
-            removeExisting(target, false);
-            const kind = header.type === 'fifo' ? native.S_IFIFO : header.type === 'block-device' ? native.S_IFBLK : native.S_IFCHR;
-            const dev = header.type === 'fifo' ? 0 : native.makedev(header.devmajor ?? 0, header.devminor ?? 0);
-            native.mknod(target, kind | ((header.mode ?? 0o644) & 0o7777), dev);
-            applyMetadata(target, header, false);
-            break;
-          }
-          default:
-            // pax/gnu meta entries are consumed by tar-stream; others carry nothing for a rootfs.
-            break;
-        }
-        stream.on('end', next);
-        stream.resume();
-      } catch (err) {
-        stream.resume();
-        fail(err);
-      }
-    });
-    extract.on('finish', () => {
-      if (failed) return;
-      try {
-        // Directory times last, deepest first, since creating children changes them.
-        for (const { dir, mtime } of dirTimes.reverse()) fs.utimesSync(dir, mtime, mtime);
-      } catch (err) { fail(err); return; }
-      resolve({ diffId: 'sha256:' + hash.digest('hex'), size });
-    });
-    extract.on('error', fail);
-    hasher.on('error', fail);
-    const plain = maybeDecompress(source);
-    plain.on('error', fail);
-    plain.pipe(hasher).pipe(extract);
-  });
-}
-
-function removeExisting(target: string, keepDir: boolean): void {
-  const st = fs.lstatSync(target, { throwIfNoEntry: false });
-  if (!st) return;
-  if (st.isDirectory()) {
-    if (keepDir) return;
-    fs.rmSync(target, { recursive: true, force: true });
-  } else {
-    fs.unlinkSync(target);
-  }
-}
-
-function applyMetadata(target: string, header: tar.Header, isDir: boolean): void {
-  const uid = header.uid ?? 0;
-  const gid = header.gid ?? 0;
-  fs.lchownSync(target, uid, gid);
-  if (header.type !== 'symlink') fs.chmodSync(target, (header.mode ?? (isDir ? 0o755 : 0o644)) & 0o7777);
-  const pax = (header as tar.Header & { pax?: Record<string, string> }).pax;
-  if (pax) {
-    for (const [key, value] of Object.entries(pax)) {
-      if (!key.startsWith('SCHILY.xattr.')) continue;
-      const name = key.slice('SCHILY.xattr.'.length);
-      try {
-        native.lsetxattr(target, name, Buffer.from(value));
-      } catch (err) {
-        // security.* / trusted.* may be refused on some filesystems; user-visible data is not lost.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOTSUP') throw err;
+export async function extractLayer(source: Readable, dest: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const hash = createHash('sha256');
+  const plain = maybeDecompress(source);
+  const reader = new TarReader(hashed(plain, hash));
+  const tree = new PathTracker(dest);
+  const dirTimes: Array<{ rel: string; atime: number; mtime: number }> = [];
+  const overlay = (options.whiteouts ?? 'overlay') === 'overlay';
+  let size = 0;
+  try {
+    let lastYield = performance.now();
+    for (let entry = await reader.next(); entry !== null; entry = await reader.next()) {
+      if (entry.type === 'file') size += entry.size;
+      const dirRel = await writeEntry(tree, entry, reader, overlay);
+      if (dirRel !== null) dirTimes.push({ rel: dirRel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
+      if (performance.now() - lastYield > YIELD_AFTER_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
+    // Directory times last: creating their children changed them.
+    for (let i = dirTimes.length - 1; i >= 0; i--) {
+      const { rel, atime, mtime } = dirTimes[i];
+      if (tree.kind(rel) === 'dir') fs.lutimesSync(tree.abs(rel), atime, mtime);
+    }
+  } catch (err) {
+    plain.destroy();
+    source.destroy();
+    throw classify(err);
   }
-  if (!isDir && header.mtime) fs.lutimesSync(target, header.mtime, header.mtime);
+  return { diffId: `sha256:${hash.digest('hex')}`, size };
+}
+
+/** Writes one entry; returns the relative path of a directory whose times are still to be set. */
+async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean): Promise<string | null> {
+  const rel = cleanEntryName(entry.name);
+  if (rel === '') {
+    if (entry.type !== 'dir') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(entry.name)}: the layer root must be a directory`);
+    writeDir(tree, rel, entry);
+    return rel;
+  }
+  tree.ensureParents(rel, entry.name);
+  const slash = rel.lastIndexOf('/');
+  const base = rel.slice(slash + 1);
+  const parent = slash === -1 ? '' : rel.slice(0, slash);
+  if (overlay && base.startsWith(WHITEOUT_PREFIX)) {
+    if (base === OPAQUE_MARKER) markOpaque(tree, parent);
+    else if (!base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) {
+      const hidden = base.slice(WHITEOUT_PREFIX.length);
+      if (hidden === '' || hidden === '.' || hidden === '..') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(entry.name)}: bad whiteout name`);
+      writeWhiteout(tree, parent === '' ? hidden : `${parent}/${hidden}`, entry);
+    }
+    return null; // other .wh..wh.* entries are AUFS metadata: ignored
+  }
+  switch (entry.type) {
+    case 'file': await writeFile(tree, rel, entry, reader.body()); return null;
+    case 'dir': writeDir(tree, rel, entry); return rel;
+    case 'symlink': writeSymlink(tree, rel, entry); return null;
+    case 'link': writeHardlink(tree, rel, entry); return null;
+    case 'char': case 'block': case 'fifo': writeSpecial(tree, rel, entry); return null;
+  }
+}
+
+async function* hashed(source: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+/** Bad input → 400 with Docker-like text; anything else stays a server-side error. */
+function classify(err: unknown): Error {
+  if (err instanceof BerthError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === 'string' && (e.code.startsWith('Z_') || e.code === 'ERR_INVALID_ARG_VALUE')) {
+    return new InvalidArgumentError(`invalid layer tar: ${errorMessage(err)}`, { cause: err });
+  }
+  if (e?.code === 'ENAMETOOLONG' || e?.code === 'EINVAL') return new InvalidArgumentError(`invalid layer tar: ${errorMessage(err)}`, { cause: err });
+  return new InternalError(`failed to extract layer: ${errorMessage(err)}`, { cause: err });
 }

@@ -1,10 +1,11 @@
-// Layers unpacked once per chain ID under <root>/<chain hex>/diff, with a short
-// symlink <root>/l/<id16> → ../<chain hex>/diff so overlay's lowerdir option
-// (limited to one page) fits ~100 layers. Reference counts live in SQLite.
+// Layers unpacked once per chain ID under <root>/<chain hex>/diff, each with a
+// short symlink <root>/l/<16 hex> → ../<chain hex>/diff: mounts name lower dirs
+// relative to <root>/l so overlay's option string (one page) fits 200+ layers.
 //
-// Crash safety: extraction happens in <root>/tmp-*; the rename into place comes
-// before the row insert, so a crash leaves either a tmp dir or a dir without a
-// row — both removed by repair().
+// Crash safety: extraction happens in <root>/tmp-*; rename into place, link and
+// row insert run back to back with no await between them, and deletion drops the
+// row first, then renames the dir to tmp-* before removing it. Whatever a kill -9
+// interrupts, repair() finds a tmp-* dir, a dir without a row, or a dangling link.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -12,25 +13,25 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { extractLayer } from '../archive';
 import { NotFoundError } from '../errors';
-import { migrate, type MetadataDb } from '../store';
+import type { MetadataDb } from '../store';
 import { sha256Digest, stripDigestAlgo } from '../util/ids';
+import { LayerTable } from './layer-db';
+import { repairLayers } from './layer-repair';
 import type { LayerInfo, LayerStore } from './types';
 
-interface LayerRow { chain_id: string; diff_id: string; parent: string | null; size: number; refs: number }
-
 export class OverlayLayerStore implements LayerStore {
+  readonly table: LayerTable;
   private readonly cache = new Map<string, LayerInfo>();
-  /** Applied but not yet retained by their caller: never garbage-collected meanwhile. */
+  /** Applied but not yet retained by their caller: never collected meanwhile. */
   private readonly fresh = new Set<string>();
+  /** Parents of extractions in progress: never collected meanwhile. */
+  private readonly pinned = new Map<string, number>();
 
-  constructor(private readonly root: string, private readonly db: MetadataDb) {
-    fs.mkdirSync(path.join(root, 'l'), { recursive: true });
+  constructor(readonly root: string, db: MetadataDb) {
+    fs.mkdirSync(this.linksDir(), { recursive: true });
     fs.mkdirSync(this.emptyDir(), { recursive: true });
-    migrate(db, [
-      `CREATE TABLE IF NOT EXISTS layers (
-        chain_id TEXT PRIMARY KEY, diff_id TEXT NOT NULL, parent TEXT, size INTEGER NOT NULL, refs INTEGER NOT NULL DEFAULT 0)`,
-    ]);
-    for (const row of db.prepare('SELECT * FROM layers').all() as LayerRow[]) this.cache.set(row.chain_id, toInfo(row));
+    this.table = new LayerTable(db);
+    for (const info of this.table.all()) this.cache.set(info.chainId, info);
   }
 
   chainIds(diffIds: string[]): string[] {
@@ -45,39 +46,41 @@ export class OverlayLayerStore implements LayerStore {
   }
 
   async applyLayer(parent: string | null, tar: Readable): Promise<LayerInfo> {
-    if (parent !== null && !this.has(parent)) throw new NotFoundError(`parent layer ${parent} not found`);
-    const tmp = path.join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
-    const diff = path.join(tmp, 'diff');
-    await fsp.mkdir(diff, { recursive: true, mode: 0o755 });
-    try {
-      const { diffId, size } = await extractLayer(tar, diff);
-      const chainId = parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
-      const existing = this.get(chainId);
-      if (existing) {
-        await fsp.rm(tmp, { recursive: true, force: true });
-        this.fresh.add(chainId);
-        return existing;
-      }
-      const hex = stripDigestAlgo(chainId);
-      const final = path.join(this.root, hex);
-      try {
-        await fsp.rename(tmp, final);
-      } catch (err) {
-        const again = this.get(chainId);
-        if (again) { await fsp.rm(tmp, { recursive: true, force: true }); return again; }
-        throw err;
-      }
-      await fsp.rm(this.linkPath(chainId), { force: true });
-      await fsp.symlink(`../${hex}/diff`, this.linkPath(chainId));
-      const info: LayerInfo = { chainId, diffId, parent, size };
-      this.db.prepare('INSERT INTO layers (chain_id, diff_id, parent, size, refs) VALUES (?, ?, ?, ?, 0)').run(chainId, diffId, parent, size);
-      this.cache.set(chainId, info);
-      this.fresh.add(chainId);
-      return info;
-    } catch (err) {
-      await fsp.rm(tmp, { recursive: true, force: true });
-      throw err;
+    if (parent !== null && !this.has(parent)) {
+      tar.destroy();
+      throw new NotFoundError(`parent layer ${parent} not found`);
     }
+    const tmp = path.join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
+    if (parent !== null) this.pinned.set(parent, (this.pinned.get(parent) ?? 0) + 1);
+    try {
+      await fsp.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
+      const { diffId, size } = await extractLayer(tar, path.join(tmp, 'diff'));
+      const info = this.publish(tmp, { chainId: parent === null ? diffId : sha256Digest(`${parent} ${diffId}`), diffId, parent, size });
+      this.fresh.add(info.chainId);
+      return info;
+    } finally {
+      if (parent !== null) {
+        const n = (this.pinned.get(parent) ?? 1) - 1;
+        if (n > 0) this.pinned.set(parent, n); else this.pinned.delete(parent);
+      }
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Moves an extracted layer into place (synchronously: no interleaving), or keeps the stored twin. */
+  private publish(tmp: string, info: LayerInfo): LayerInfo {
+    const existing = this.cache.get(info.chainId);
+    if (existing) return existing;
+    if (info.parent !== null && !this.cache.has(info.parent)) throw new NotFoundError(`parent layer ${info.parent} not found`);
+    const final = this.layerDir(info.chainId);
+    if (fs.existsSync(final)) fs.renameSync(final, path.join(this.root, `tmp-${randomBytes(8).toString('hex')}`)); // stray from a crash
+    fs.renameSync(tmp, final);
+    const link = this.linkPath(info.chainId);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(`../${stripDigestAlgo(info.chainId)}/diff`, link);
+    this.table.insert(info);
+    this.cache.set(info.chainId, info);
+    return info;
   }
 
   has(chainId: string): boolean {
@@ -89,102 +92,105 @@ export class OverlayLayerStore implements LayerStore {
   }
 
   retain(chainIds: string[]): void {
-    const stmt = this.db.prepare('UPDATE layers SET refs = refs + 1 WHERE chain_id = ?');
-    this.db.transaction(() => {
-      for (const id of chainIds) {
-        if (stmt.run(id).changes !== 1) throw new NotFoundError(`layer ${id} not found`);
-      }
-    })();
+    this.table.transaction(() => {
+      for (const id of chainIds) if (!this.table.increment(id)) throw new NotFoundError(`layer ${id} not found`);
+    });
     for (const id of chainIds) this.fresh.delete(id);
   }
 
   async release(chainIds: string[]): Promise<void> {
-    const dec = this.db.prepare('UPDATE layers SET refs = MAX(refs - 1, 0) WHERE chain_id = ?');
-    this.db.transaction(() => { for (const id of chainIds) dec.run(id); })();
+    this.table.transaction(() => { for (const id of chainIds) this.table.decrement(id); });
     await this.collect();
   }
 
   lowerDirs(chainId: string): string[] {
-    const dirs: string[] = [];
-    let cur: string | null = chainId;
-    while (cur !== null) {
-      const info = this.get(cur);
-      if (!info) throw new NotFoundError(`layer ${cur} not found`);
-      dirs.push(this.linkPath(cur));
-      cur = info.parent;
-    }
-    return dirs;
+    return this.chain(chainId).reverse().map((id) => this.linkPath(id));
   }
 
   chainSize(chainId: string): number {
-    let total = 0;
-    let cur: string | null = chainId;
-    while (cur !== null) {
-      const info = this.get(cur);
-      if (!info) break;
-      total += info.size;
-      cur = info.parent;
-    }
-    return total;
+    return this.chain(chainId).reduce((sum, id) => sum + (this.cache.get(id)?.size ?? 0), 0);
   }
 
-  /** An empty directory used as the only lower dir of a container without image layers. */
+  /** Chain IDs from the bottom layer up to `top`. */
+  chain(top: string): string[] {
+    const ids: string[] = [];
+    for (let cur: string | null = top; cur !== null;) {
+      const info = this.cache.get(cur);
+      if (!info) throw new NotFoundError(`layer ${cur} not found`);
+      ids.push(cur);
+      cur = info.parent;
+    }
+    return ids.reverse();
+  }
+
+  /** Takes references on a chain for `owner` (a container) in one transaction with its record. Idempotent. */
+  holdFor(owner: string, chainId: string | null): void {
+    this.table.transaction(() => {
+      if (this.table.ownerChain(owner) !== undefined) return;
+      this.table.addOwner(owner, chainId);
+      if (chainId !== null) this.retain(this.chain(chainId));
+    });
+  }
+
+  /** Drops `owner`'s record and references together, then collects. Idempotent. */
+  async dropFor(owner: string): Promise<void> {
+    this.table.transaction(() => {
+      const chainId = this.table.ownerChain(owner);
+      if (chainId === undefined) return;
+      this.table.deleteOwner(owner);
+      // Walks only the layers still present: repair may have dropped a broken chain.
+      for (let cur = chainId; cur !== null && this.cache.has(cur); cur = this.cache.get(cur)?.parent ?? null) this.table.decrement(cur);
+    });
+    await this.collect();
+  }
+
+  ownerChain(owner: string): string | null | undefined {
+    return this.table.ownerChain(owner);
+  }
+
+  /** An empty directory: the only lower dir of a container without image layers. */
   emptyDir(): string {
     return path.join(this.root, 'empty');
   }
 
+  linksDir(): string {
+    return path.join(this.root, 'l');
+  }
+
   async repair(): Promise<void> {
-    const known = new Set([...this.cache.keys()].map(stripDigestAlgo));
-    for (const name of await fsp.readdir(this.root)) {
-      if (name === 'l' || name === 'empty') continue;
-      if (name.startsWith('tmp-') || !known.has(name)) await fsp.rm(path.join(this.root, name), { recursive: true, force: true });
-    }
-    // Rows whose dir vanished, and layers whose parent is gone, cannot be used.
-    for (const info of [...this.cache.values()]) {
-      if (!fs.existsSync(path.join(this.root, stripDigestAlgo(info.chainId), 'diff'))) this.dropRow(info.chainId);
-    }
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const info of [...this.cache.values()]) {
-        if (info.parent !== null && !this.has(info.parent)) { this.dropRow(info.chainId); await this.removeDirs(info.chainId); changed = true; }
-      }
-    }
-    for (const name of await fsp.readdir(path.join(this.root, 'l'))) {
-      const link = path.join(this.root, 'l', name);
-      if (!fs.existsSync(link)) await fsp.rm(link, { force: true });
-    }
+    await repairLayers(this, this.cache);
     await this.collect();
   }
 
-  /** Deletes unreferenced layers that are no other layer's parent, until none is left. */
-  private async collect(): Promise<void> {
+  /** Deletes unreferenced leaf layers until none is left (children go before parents). */
+  async collect(): Promise<void> {
     for (;;) {
-      const rows = this.db.prepare('SELECT chain_id FROM layers WHERE refs = 0 AND chain_id NOT IN (SELECT parent FROM layers WHERE parent IS NOT NULL)').all() as Array<{ chain_id: string }>;
-      const victims = rows.filter((r) => !this.fresh.has(r.chain_id));
+      const victims = this.table.collectable().filter((id) => !this.fresh.has(id) && !this.pinned.has(id));
       if (victims.length === 0) return;
-      for (const { chain_id } of victims) {
-        this.dropRow(chain_id);
-        await this.removeDirs(chain_id);
-      }
+      for (const id of victims) await this.drop(id);
     }
   }
 
-  private dropRow(chainId: string): void {
-    this.db.prepare('DELETE FROM layers WHERE chain_id = ?').run(chainId);
+  /** Removes one layer: row first, then the dir (renamed away at once so the name is free). */
+  async drop(chainId: string): Promise<void> {
+    this.table.delete(chainId);
     this.cache.delete(chainId);
+    fs.rmSync(this.linkPath(chainId), { force: true });
+    const doomed = path.join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      fs.renameSync(this.layerDir(chainId), doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await fsp.rm(doomed, { recursive: true, force: true });
   }
 
-  private async removeDirs(chainId: string): Promise<void> {
-    await fsp.rm(this.linkPath(chainId), { force: true });
-    await fsp.rm(path.join(this.root, stripDigestAlgo(chainId)), { recursive: true, force: true });
+  layerDir(chainId: string): string {
+    return path.join(this.root, stripDigestAlgo(chainId));
   }
 
-  private linkPath(chainId: string): string {
-    return path.join(this.root, 'l', stripDigestAlgo(chainId).slice(0, 16));
+  linkPath(chainId: string): string {
+    return path.join(this.linksDir(), stripDigestAlgo(chainId).slice(0, 16));
   }
-}
-
-function toInfo(row: LayerRow): LayerInfo {
-  return { chainId: row.chain_id, diffId: row.diff_id, parent: row.parent, size: row.size };
 }

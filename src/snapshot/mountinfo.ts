@@ -1,5 +1,5 @@
 // Mount-point checks through /proc/self/mountinfo (field 5 is the mount point,
-// with spaces and backslashes octal-escaped).
+// with space, tab, newline and backslash octal-escaped).
 import * as fs from 'node:fs';
 
 function unescape(field: string): string {
@@ -19,4 +19,10 @@ export function mountPoints(): string[] {
 
 export function isMountPoint(target: string): boolean {
   return mountPoints().includes(target);
+}
+
+/** Mount points at or below `dir` (deepest first, the order to unmount them in). */
+export function mountsUnder(dir: string): string[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return mountPoints().filter((m) => m === dir || m.startsWith(prefix)).sort((a, b) => b.length - a.length);
 }

@@ -1,60 +1,56 @@
-// Per-container overlayfs: <root>/<id>/{upper,work,rootfs} on top of the image chain.
-// The chain ID is recorded in <root>/<id>/rootfs-chain so the mount can be rebuilt
-// by a restarted daemon. The container service owns the rest of <root>/<id>.
+// Per-container overlayfs: <root>/<id>/{upper,work,rootfs} on top of the image
+// chain. Which chain a container holds is recorded in the layer store's owner
+// table, in the same transaction as the layer references, so a restarted daemon
+// can remount and a kill -9 never leaks or double-drops references. The
+// container service owns everything else in <root>/<id>.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { NotFoundError } from '../errors';
-import * as native from '../native';
-import { writeFileAtomic } from '../util/atomic-file';
-import type { LayerStore, RootfsStore } from './types';
 import type { OverlayLayerStore } from './layer-store';
-import { isMountPoint } from './mountinfo';
 import { diskUsage } from './disk-usage';
+import { isMountPoint } from './mountinfo';
+import { mountOverlay, overlayOptions, unmountAll } from './overlay-mount';
+import type { RootfsStore } from './types';
 
-const CHAIN_FILE = 'rootfs-chain';
+const ID = /^[a-f0-9]{64}$/;
+const SUBDIRS = ['upper', 'work', 'rootfs'] as const;
+/** Written by an earlier version of this store: adopted into the owner table at start. */
+const LEGACY_CHAIN_FILE = 'rootfs-chain';
 
 export class OverlayRootfsStore implements RootfsStore {
-  constructor(private readonly root: string, private readonly layers: LayerStore & Pick<OverlayLayerStore, 'emptyDir'>) {
+  constructor(private readonly root: string, private readonly layers: OverlayLayerStore) {
     fs.mkdirSync(root, { recursive: true });
+    this.adoptLegacy();
   }
 
   async create(containerId: string, chainId: string | null): Promise<void> {
     const dir = this.dir(containerId);
+    if (chainId !== null) this.layers.chain(chainId); // NotFoundError before anything is made
     await fsp.mkdir(dir, { recursive: true, mode: 0o711 });
-    for (const sub of ['upper', 'work', 'rootfs']) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o755 });
-    if (chainId !== null) this.layers.retain(this.chainOf(chainId));
+    for (const sub of SUBDIRS) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o755 });
     try {
-      await writeFileAtomic(path.join(dir, CHAIN_FILE), chainId ?? '');
+      this.layers.holdFor(containerId, chainId);
     } catch (err) {
-      if (chainId !== null) await this.layers.release(this.chainOf(chainId));
+      for (const sub of SUBDIRS) await fsp.rm(path.join(dir, sub), { recursive: true, force: true });
       throw err;
     }
   }
 
   async mount(containerId: string): Promise<string> {
-    const target = this.rootfsPath(containerId);
-    if (this.isMounted(containerId)) return target;
-    const chainId = this.readChain(containerId);
-    const lower = chainId === null ? [this.layers.emptyDir()] : this.layers.lowerDirs(chainId);
     const dir = this.dir(containerId);
-    const data = `lowerdir=${lower.join(':')},upperdir=${path.join(dir, 'upper')},workdir=${path.join(dir, 'work')}`;
-    native.mount('overlay', target, 'overlay', 0, data);
+    const target = path.join(dir, 'rootfs');
+    if (isMountPoint(target)) return target;
+    const chainId = this.layers.ownerChain(containerId);
+    if (chainId === undefined) throw new NotFoundError(`rootfs of container ${containerId} not found`);
+    const lowers = chainId === null ? [this.layers.emptyDir()] : this.layers.lowerDirs(chainId);
+    for (const sub of SUBDIRS) await fsp.mkdir(path.join(dir, sub), { recursive: true, mode: 0o755 });
+    mountOverlay(target, overlayOptions(lowers, path.join(dir, 'upper'), path.join(dir, 'work')));
     return target;
   }
 
   async unmount(containerId: string): Promise<void> {
-    const target = this.rootfsPath(containerId);
-    while (isMountPoint(target)) {
-      try {
-        native.umount2(target, 0);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EINVAL' || code === 'ENOENT') return;
-        if (code !== 'EBUSY') throw err;
-        native.umount2(target, native.MNT_DETACH);
-      }
-    }
+    unmountAll(this.rootfsPath(containerId));
   }
 
   isMounted(containerId: string): boolean {
@@ -63,16 +59,9 @@ export class OverlayRootfsStore implements RootfsStore {
 
   async remove(containerId: string): Promise<void> {
     const dir = this.dir(containerId);
-    if (!fs.existsSync(dir)) return;
-    await this.unmount(containerId);
-    let chainId: string | null = null;
-    try { chainId = this.readChain(containerId); } catch { chainId = null; }
-    for (const sub of ['rootfs', 'upper', 'work']) await fsp.rm(path.join(dir, sub), { recursive: true, force: true });
-    const chainFile = path.join(dir, CHAIN_FILE);
-    if (fs.existsSync(chainFile)) {
-      await fsp.rm(chainFile, { force: true });
-      if (chainId !== null) await this.layers.release(this.chainOf(chainId));
-    }
+    unmountAll(path.join(dir, 'rootfs'));
+    for (const sub of SUBDIRS) await fsp.rm(path.join(dir, sub), { recursive: true, force: true });
+    await this.layers.dropFor(containerId);
   }
 
   rootfsPath(containerId: string): string {
@@ -87,36 +76,30 @@ export class OverlayRootfsStore implements RootfsStore {
     return diskUsage(this.upperDir(containerId));
   }
 
+  /** Containers with a rootfs record or rootfs dirs on disk. */
   async list(): Promise<string[]> {
-    const names = await fsp.readdir(this.root);
-    return names.filter((n) => /^[a-f0-9]{64}$/.test(n) && fs.existsSync(path.join(this.root, n, CHAIN_FILE)));
+    const ids = new Set(this.layers.table.owners().filter((o) => ID.test(o)));
+    for (const name of await fsp.readdir(this.root)) {
+      if (ID.test(name) && SUBDIRS.some((sub) => fs.existsSync(path.join(this.root, name, sub)))) ids.add(name);
+    }
+    return [...ids].sort();
   }
 
   private dir(containerId: string): string {
-    if (!/^[a-f0-9]{64}$/.test(containerId)) throw new NotFoundError(`No such container: ${containerId}`);
+    if (!ID.test(containerId)) throw new NotFoundError(`No such container: ${containerId}`);
     return path.join(this.root, containerId);
   }
 
-  private readChain(containerId: string): string | null {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(this.dir(containerId), CHAIN_FILE), 'utf8').trim();
-    } catch {
-      throw new NotFoundError(`rootfs of container ${containerId} not found`);
+  /** Containers created by the file-based earlier version already hold their references. */
+  private adoptLegacy(): void {
+    for (const name of fs.readdirSync(this.root)) {
+      const file = path.join(this.root, name, LEGACY_CHAIN_FILE);
+      if (!ID.test(name) || !fs.existsSync(file)) continue;
+      const chain = fs.readFileSync(file, 'utf8').trim();
+      this.layers.table.transaction(() => {
+        if (this.layers.ownerChain(name) === undefined) this.layers.table.addOwner(name, chain === '' ? null : chain);
+      });
+      fs.rmSync(file, { force: true });
     }
-    return text === '' ? null : text;
-  }
-
-  /** All chain IDs from the bottom layer to `top`. */
-  private chainOf(top: string): string[] {
-    const ids: string[] = [];
-    let cur: string | null = top;
-    while (cur !== null) {
-      const info = this.layers.get(cur);
-      if (!info) throw new NotFoundError(`layer ${cur} not found`);
-      ids.push(cur);
-      cur = info.parent;
-    }
-    return ids.reverse();
   }
 }
