@@ -6,3 +6,4 @@ export { maybeDecompress } from './decompress';
 export { cleanEntryName } from './safe-path';
 export { TarReader } from './tar-reader';
 export type { TarEntry, TarEntryType } from './tar-header';
+export { createLayerTar, type CreateTarOptions } from './create-layer-tar';
