@@ -1,128 +1,149 @@
+// LayerStore: crafted tars leave nothing behind, chain IDs, dedupe, reference
+// counts, pins during extraction, crash repair, and 150-layer mounts.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import * as tar from 'tar-stream';
+import { createHash } from 'node:crypto';
 import { openMetadataDb } from '../src/store';
-import { createLayerStore, createRootfsStore, isMountPoint } from '../src/snapshot';
-import * as native from '../src/native';
+import { createLayerStore, createRootfsStore } from '../src/snapshot';
+import type { LayerStore } from '../src/snapshot';
+import { tarStream, tempDir, unmountBelow, type Entry } from './archive-fixtures';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-snap-'));
+const tmp = tempDir('berth-layers-');
 const db = openMetadataDb(path.join(tmp, 'db'));
-const layers = createLayerStore(path.join(tmp, 'layers'), db);
-const rootfs = createRootfsStore(path.join(tmp, 'containers'), layers);
-const containerId = 'a'.repeat(64);
-
-after(async () => {
-  try { await rootfs.remove(containerId); } catch { /* best effort */ }
-  for (const mp of fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(tmp))) {
-    try { native.umount2(mp, native.MNT_DETACH); } catch { /* gone */ }
-  }
+const layersRoot = path.join(tmp, 'layers');
+let layers = createLayerStore(layersRoot, db);
+after(() => {
+  unmountBelow(tmp);
   db.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-type Entry = Partial<tar.Header> & { name: string; body?: string; pax?: Record<string, string> };
-function tarOf(entries: Entry[]): Readable {
-  const pack = tar.pack();
-  for (const e of entries) pack.entry({ mode: 0o644, mtime: new Date(1_600_000_000_000), ...e }, e.body ?? '');
-  pack.finalize();
-  return pack as unknown as Readable;
-}
+const rows = (): Array<{ chain_id: string; refs: number }> => db.prepare('SELECT chain_id, refs FROM layers ORDER BY chain_id').all() as Array<{ chain_id: string; refs: number }>;
+const dirs = (): string[] => fs.readdirSync(layersRoot).filter((n) => n !== 'l' && n !== 'empty').sort();
+const hex = (id: string): string => id.slice(7);
+const apply = async (parent: string | null, entries: Entry[]) => layers.applyLayer(parent, await tarStream(entries));
 
-function tmpDirsLeft(): string[] {
-  return fs.readdirSync(path.join(tmp, 'layers')).filter((n) => n.startsWith('tmp-'));
-}
-
-const malicious: Array<[string, Entry[]]> = [
-  ['dot-dot escape', [{ name: '../escape.txt', body: 'x' }]],
-  ['absolute path', [{ name: '/etc/escape.txt', body: 'x' }]],
-  ['write through symlink', [{ name: 'link', type: 'symlink', linkname: '/tmp' }, { name: 'link/escape.txt', body: 'x' }]],
-  ['symlink parent escape', [{ name: 'a', type: 'symlink', linkname: '../../../../..' }, { name: 'a/b/escape.txt', body: 'x' }]],
-  ['hardlink outside', [{ name: 'hl', type: 'link', linkname: '../../../../etc/passwd' }]],
-  ['hardlink through symlink', [{ name: 's', type: 'symlink', linkname: '/etc' }, { name: 'hl', type: 'link', linkname: 's/passwd' }]],
-];
-
-for (const [label, entries] of malicious) {
-  test(`rejects a crafted layer: ${label}`, async () => {
-    const before = fs.existsSync('/tmp/escape.txt');
-    await assert.rejects(layers.applyLayer(null, tarOf(entries)), (err: Error & { kind?: string }) => err.kind === 'invalid-argument');
-    assert.equal(fs.existsSync('/tmp/escape.txt'), before);
-    assert.equal(fs.existsSync(path.join(tmp, 'escape.txt')), false);
-    assert.deepEqual(tmpDirsLeft(), []);
-  });
-}
-
-test('layers keep metadata, convert whiteouts, and mount as a rootfs', async () => {
-  const base = await layers.applyLayer(null, tarOf([
-    { name: 'etc/', type: 'directory', mode: 0o755 },
-    { name: 'etc/keep', body: 'keep\n', uid: 1000, gid: 1001, mode: 0o4755 },
-    { name: 'etc/gone', body: 'gone\n' },
-    { name: 'etc/hard', type: 'link', linkname: 'etc/keep' },
-    { name: 'etc/sym', type: 'symlink', linkname: 'keep' },
-    { name: 'dev/', type: 'directory', mode: 0o755 },
-    { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
-    { name: 'opaque/', type: 'directory', mode: 0o755 },
-    { name: 'opaque/old', body: 'old' },
-    { name: 'xattr', body: 'x', pax: { 'SCHILY.xattr.user.test': 'hello' } },
-  ]));
-  const diffDir = layers.lowerDirs(base.chainId)[0];
-  const st = fs.statSync(path.join(diffDir, 'etc/keep'));
-  assert.equal(st.uid, 1000);
-  assert.equal(st.gid, 1001);
-  assert.equal(st.mode & 0o7777, 0o4755);
-  assert.equal(st.nlink, 2);
-  assert.equal(fs.readlinkSync(path.join(diffDir, 'etc/sym')), 'keep');
-  assert.ok(fs.statSync(path.join(diffDir, 'dev/null')).isCharacterDevice());
-  assert.equal(native.lgetxattr(path.join(diffDir, 'xattr'), 'user.test')?.toString(), 'hello');
-
-  // Same content again: stored once.
-  const again = await layers.applyLayer(null, tarOf([
-    { name: 'etc/', type: 'directory', mode: 0o755 },
-    { name: 'etc/keep', body: 'keep\n', uid: 1000, gid: 1001, mode: 0o4755 },
-    { name: 'etc/gone', body: 'gone\n' },
-    { name: 'etc/hard', type: 'link', linkname: 'etc/keep' },
-    { name: 'etc/sym', type: 'symlink', linkname: 'keep' },
-    { name: 'dev/', type: 'directory', mode: 0o755 },
-    { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
-    { name: 'opaque/', type: 'directory', mode: 0o755 },
-    { name: 'opaque/old', body: 'old' },
-    { name: 'xattr', body: 'x', pax: { 'SCHILY.xattr.user.test': 'hello' } },
-  ]));
-  assert.equal(again.chainId, base.chainId);
-
-  const top = await layers.applyLayer(base.chainId, tarOf([
-    { name: 'etc/.wh.gone', body: '' },
-    { name: 'opaque/.wh..wh..opq', body: '' },
-    { name: 'opaque/new', body: 'new' },
-  ]));
-  assert.notEqual(top.chainId, top.diffId);
-  assert.deepEqual(layers.chainIds([base.diffId, top.diffId]), [base.chainId, top.chainId]);
-
-  await rootfs.create(containerId, top.chainId);
-  const root = await rootfs.mount(containerId);
-  assert.ok(isMountPoint(root));
-  assert.equal(fs.readFileSync(path.join(root, 'etc/keep'), 'utf8'), 'keep\n');
-  assert.equal(fs.existsSync(path.join(root, 'etc/gone')), false);
-  assert.deepEqual(fs.readdirSync(path.join(root, 'opaque')), ['new']);
-  fs.writeFileSync(path.join(root, 'etc/written'), 'w');
-  assert.equal(fs.existsSync(path.join(diffDir, 'etc/written')), false);
-  assert.ok(fs.existsSync(path.join(rootfs.upperDir(containerId), 'etc/written')));
-  assert.ok((await rootfs.sizeRw(containerId)) >= 1);
-  await rootfs.unmount(containerId);
-  assert.equal(isMountPoint(root), false);
-
-  // References: the container holds the chain; removing it frees unreferenced layers.
-  await rootfs.remove(containerId);
-  assert.equal(layers.has(top.chainId), false);
-  assert.equal(layers.has(base.chainId), false);
-  assert.equal(fs.existsSync(diffDir), false);
+test('a crafted layer is refused with nothing left: no dir, no row, no temp dir', async () => {
+  const crafted: Entry[][] = [
+    [{ name: '../escape', body: 'x' }],
+    [{ name: 'ok', body: 'fine' }, { name: 'link', type: 'symlink', linkname: tmp }, { name: 'link/escape', body: 'x' }],
+    [{ name: 'hl', type: 'link', linkname: '../../db' }],
+  ];
+  for (const entries of crafted) {
+    await assert.rejects(apply(null, entries), (err: Error & { kind?: string }) => err.kind === 'invalid-argument');
+    assert.deepEqual(dirs(), []);
+    assert.deepEqual(rows(), []);
+    assert.deepEqual(fs.readdirSync(path.join(layersRoot, 'l')), []);
+    assert.equal(fs.existsSync(path.join(tmp, 'escape')), false);
+  }
 });
 
-test('repair drops half-extracted layers', async () => {
-  fs.mkdirSync(path.join(tmp, 'layers', 'tmp-crashed', 'diff'), { recursive: true });
+test('chain IDs follow the OCI rule; identical layers are stored once; refs count and free', async () => {
+  const base = await apply(null, [{ name: 'etc/', type: 'directory' }, { name: 'etc/base', body: 'b' }]);
+  assert.equal(base.chainId, base.diffId);
+  const again = await apply(null, [{ name: 'etc/', type: 'directory' }, { name: 'etc/base', body: 'b' }]);
+  assert.deepEqual(again, base);
+  const x = await apply(base.chainId, [{ name: 'x', body: 'xx' }]);
+  const y = await apply(base.chainId, [{ name: 'y', body: 'yyy' }]);
+  const expected = 'sha256:' + createHash('sha256').update(`${base.chainId} ${x.diffId}`).digest('hex');
+  assert.equal(x.chainId, expected);
+  assert.deepEqual(layers.chainIds([base.diffId, x.diffId]), [base.chainId, x.chainId]);
+  assert.equal(dirs().length, 3);
+  assert.equal(layers.lowerDirs(x.chainId).length, 2);
+  assert.equal(fs.readFileSync(path.join(layers.lowerDirs(x.chainId)[0], 'x'), 'utf8'), 'xx', 'topmost first');
+  assert.equal(layers.chainSize(y.chainId), 1 + 3);
+
+  assert.throws(() => layers.retain([base.chainId, 'sha256:' + 'f'.repeat(64)]), (err: Error & { kind?: string }) => err.kind === 'not-found');
+  assert.ok(rows().every((r) => r.refs === 0), 'a failed retain takes no reference at all');
+  layers.retain([base.chainId, x.chainId]);
+  layers.retain([base.chainId, y.chainId]);
+  await layers.release([base.chainId, x.chainId]);
+  assert.equal(layers.has(x.chainId), false);
+  assert.equal(fs.existsSync(path.join(layersRoot, hex(x.chainId))), false);
+  assert.ok(layers.has(base.chainId) && layers.has(y.chainId));
+  await layers.release([base.chainId, y.chainId]);
+  assert.deepEqual(rows(), []);
+  assert.deepEqual(dirs(), []);
+  assert.deepEqual(fs.readdirSync(path.join(layersRoot, 'l')), []);
+});
+
+test('unknown parents are refused; parallel applies of one layer store it once', async () => {
+  await assert.rejects(apply('sha256:' + '0'.repeat(64), [{ name: 'a', body: 'a' }]), (err: Error & { kind?: string }) => err.kind === 'not-found');
+  const entries: Entry[] = Array.from({ length: 50 }, (_, i) => ({ name: `f${i}`, body: 'z'.repeat(i) }));
+  const results = await Promise.all([apply(null, entries), apply(null, entries), apply(null, entries)]);
+  assert.equal(new Set(results.map((r) => r.chainId)).size, 1);
+  assert.deepEqual(dirs(), [hex(results[0].chainId)]);
+  // Not retained yet: a release elsewhere must not collect it...
+  await layers.release([]);
+  assert.ok(layers.has(results[0].chainId));
+  // ...but a restarted store's repair does.
+  layers = createLayerStore(layersRoot, db);
   await layers.repair();
-  assert.deepEqual(tmpDirsLeft(), []);
+  assert.deepEqual(dirs(), []);
+});
+
+test('a parent stays while a child is being extracted on top of it', async () => {
+  const base = await apply(null, [{ name: 'p', body: 'parent' }]);
+  layers.retain([base.chainId]);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const { Readable } = await import('node:stream');
+  const bytes = await (await tarStream([{ name: 'c', body: 'child' }])).toArray();
+  const slow = Readable.from((async function* () { await gate; yield* bytes; })());
+  const child = layers.applyLayer(base.chainId, slow);
+  await layers.release([base.chainId]); // refs 0 now, but pinned by the extraction
+  assert.ok(layers.has(base.chainId));
+  release();
+  const info = await child;
+  assert.equal(info.parent, base.chainId);
+  layers.retain([base.chainId, info.chainId]);
+  await layers.release([base.chainId, info.chainId]);
+  assert.deepEqual(dirs(), []);
+});
+
+test('repair after a crash: temp dirs, dirs without rows, rows without dirs, orphans, links', async () => {
+  const a = await apply(null, [{ name: 'a', body: 'a' }]);
+  const b = await apply(a.chainId, [{ name: 'b', body: 'b' }]);
+  const c = await apply(null, [{ name: 'c', body: 'c' }]);
+  const d = await apply(c.chainId, [{ name: 'd', body: 'd' }]);
+  layers.retain([a.chainId, b.chainId, c.chainId, d.chainId]);
+  fs.mkdirSync(path.join(layersRoot, 'tmp-0123456789abcdef', 'diff', 'half'), { recursive: true });
+  fs.mkdirSync(path.join(layersRoot, 'e'.repeat(64), 'diff'), { recursive: true }); // renamed in, row never written
+  fs.rmSync(path.join(layersRoot, hex(c.chainId)), { recursive: true }); // row without dir → c and its child d go
+  fs.rmSync(path.join(layersRoot, 'l', hex(a.chainId).slice(0, 16))); // lost link: recreated
+  fs.symlinkSync('../nowhere/diff', path.join(layersRoot, 'l', 'deadbeefdeadbeef')); // stale link: removed
+  layers = createLayerStore(layersRoot, db);
+  await layers.repair();
+  assert.deepEqual(dirs(), [hex(a.chainId), hex(b.chainId)].sort());
+  assert.deepEqual(rows().map((r) => r.chain_id).sort(), [a.chainId, b.chainId].sort());
+  assert.deepEqual(fs.readdirSync(path.join(layersRoot, 'l')).sort(), [hex(a.chainId).slice(0, 16), hex(b.chainId).slice(0, 16)].sort());
+  assert.equal(fs.readFileSync(path.join(layers.lowerDirs(b.chainId)[1], 'a'), 'utf8'), 'a');
+  await layers.release([a.chainId, b.chainId]);
+  assert.deepEqual(dirs(), []);
+});
+
+test('an image of 150 layers mounts (lower dirs fit in one page)', async () => {
+  let parent: string | null = null;
+  const chain: string[] = [];
+  for (let i = 0; i < 150; i++) {
+    const info: Awaited<ReturnType<LayerStore['applyLayer']>> = await apply(parent, [{ name: `layer-${i}`, body: String(i) }, { name: 'top', body: String(i) }]);
+    chain.push(info.chainId);
+    parent = info.chainId;
+  }
+  const rootfs = createRootfsStore(path.join(tmp, 'containers'), layers);
+  const id = 'c'.repeat(64);
+  await rootfs.create(id, chain[chain.length - 1]);
+  const cwd = process.cwd();
+  try {
+    const root = await rootfs.mount(id);
+    assert.equal(fs.readFileSync(path.join(root, 'layer-0'), 'utf8'), '0');
+    assert.equal(fs.readFileSync(path.join(root, 'layer-149'), 'utf8'), '149');
+    assert.equal(fs.readFileSync(path.join(root, 'top'), 'utf8'), '149');
+    assert.equal(process.cwd(), cwd, 'the daemon cwd is untouched');
+  } finally {
+    await rootfs.remove(id);
+  }
+  assert.deepEqual(dirs(), [], 'the container held the only references');
 });
