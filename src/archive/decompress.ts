@@ -33,7 +33,7 @@ export function maybeDecompress(source: Readable): Readable {
     }
     const gzip = head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
     if (gzip) {
-      const gunzip = createGunzip();
+      const gunzip = createGunzip({ chunkSize: 256 << 10 }); // 16 KiB default: 4x slower here
       gunzip.on('error', forwardError);
       gunzip.pipe(out);
       gunzip.write(head);
