@@ -7,7 +7,8 @@
         "src/napi-util.c",
         "src/fs-ops.c",
         "src/mount-ops.c",
-        "src/seqpacket.c"
+        "src/seqpacket.c",
+        "src/seqpacket-connect.c"
       ],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-lpthread"]

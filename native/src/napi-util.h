@@ -30,6 +30,7 @@ napi_value berth_undefined(napi_env env);
 void berth_register_fs_ops(napi_env env, napi_value exports);
 void berth_register_mount_ops(napi_env env, napi_value exports);
 void berth_register_seqpacket(napi_env env, napi_value exports);
+void berth_register_seqpacket_connect(napi_env env, napi_value exports);
 void berth_export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb);
 
 #endif
