@@ -23,14 +23,23 @@ function unsafe(name: string, why: string): InvalidArgumentError {
 
 export type NodeKind = 'dir' | 'symlink' | 'other';
 
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash === -1 ? '' : rel.slice(0, slash);
+}
+
 /**
  * What exists under the destination, learnt from lstat once and then kept up to
  * date as entries are written (the extraction is the only writer).
  */
 export class PathTracker {
   private readonly kinds = new Map<string, NodeKind | null>([['', 'dir']]);
+  /** Directories made empty by us (or found empty): their unknown children need no lstat. */
+  private readonly emptyDirs = new Set<string>();
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    if (fs.readdirSync(root).length === 0) this.emptyDirs.add('');
+  }
 
   abs(rel: string): string {
     return rel === '' ? this.root : path.join(this.root, rel);
@@ -38,6 +47,7 @@ export class PathTracker {
 
   kind(rel: string): NodeKind | null {
     let k = this.kinds.get(rel);
+    if (k === undefined && this.emptyDirs.has(parentOf(rel))) return null;
     if (k === undefined) {
       const st = fs.lstatSync(this.abs(rel), { throwIfNoEntry: false });
       k = !st ? null : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
@@ -46,8 +56,9 @@ export class PathTracker {
     return k;
   }
 
-  set(rel: string, kind: NodeKind | null): void {
+  set(rel: string, kind: NodeKind | null, createdEmpty = false): void {
     this.kinds.set(rel, kind);
+    if (createdEmpty) this.emptyDirs.add(rel);
   }
 
   /** Creates missing parents of `rel` (0755, root-owned); refuses symlink or file parents. */
@@ -74,6 +85,7 @@ export class PathTracker {
       fs.rmSync(this.abs(rel), { recursive: true, force: true });
       const prefix = rel + '/';
       for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
+      for (const key of this.emptyDirs) if (key === rel || key.startsWith(prefix)) this.emptyDirs.delete(key);
     } else {
       fs.unlinkSync(this.abs(rel));
     }
@@ -92,7 +104,7 @@ export class PathTracker {
         if (!create) return false;
         fs.mkdirSync(this.abs(parent), { mode: 0o755 });
         fs.chmodSync(this.abs(parent), 0o755); // mkdir applies the umask
-        this.kinds.set(parent, 'dir');
+        this.set(parent, 'dir', true);
       }
       end = rel.indexOf('/', end + 1);
     }

@@ -52,7 +52,7 @@ export function writeDir(tree: PathTracker, rel: string, entry: TarEntry): void 
   const dir = tree.abs(rel);
   if (!tree.clear(rel, true)) {
     fs.mkdirSync(dir, { mode: 0o700 });
-    tree.set(rel, 'dir');
+    tree.set(rel, 'dir', true);
   }
   fs.lchownSync(dir, entry.uid, entry.gid);
   fs.chmodSync(dir, entry.mode);
