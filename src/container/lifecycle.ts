@@ -20,10 +20,11 @@ function logSizeMax(value: string | undefined): number | undefined {
 
 export async function startContainer(ctx: ServiceContext, idOrName: string): Promise<void> {
   const { id } = ctx.repo.resolve(idOrName).container;
-  await ctx.locks.run(id, () => startLocked(ctx, id));
+  await ctx.locks.run(id, () => startLocked(ctx, id, { resetRestartCount: true }));
 }
 
-export async function startLocked(ctx: ServiceContext, id: string): Promise<void> {
+/** `resetRestartCount`: a user start (start, restart, daemon start-up) zeroes RestartCount as dockerd does. */
+export async function startLocked(ctx: ServiceContext, id: string, options: { resetRestartCount?: boolean } = {}): Promise<void> {
   const c = ctx.repo.resolve(id).container;
   if (c.state.Paused) throw new ConflictError('cannot start a paused container, try unpause instead');
   if (isRunningState(c)) throw new NotModifiedError();
@@ -46,7 +47,7 @@ export async function startLocked(ctx: ServiceContext, id: string): Promise<void
     const started = ctx.repo.saveState(id, {
       Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
       Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt,
-    }, { manuallyStopped: false, conmonPid });
+    }, { manuallyStopped: false, conmonPid, ...(options.resetRestartCount ? { restartCount: 0 } : {}) });
     publish(ctx, 'start', started.container);
   } catch (err) {
     await ctx.rootfs.unmount(id).catch(() => undefined);
@@ -144,7 +145,7 @@ export async function restartContainer(ctx: ServiceContext, idOrName: string, op
   if (isRunningState(ctx.repo.resolve(id).container)) await stopRunning(ctx, id, options);
   await ctx.locks.run(id, async () => {
     const c = ctx.repo.resolve(id).container;
-    if (!isRunningState(c)) await startLocked(ctx, id);
+    if (!isRunningState(c)) await startLocked(ctx, id, { resetRestartCount: true });
   });
   publish(ctx, 'restart', ctx.repo.resolve(id).container);
 }

@@ -45,7 +45,7 @@ async function recoverOne(ctx: ServiceContext, id: string): Promise<boolean> {
   }
   if (c.state.Status === 'restarting') {
     // A policy restart was pending: the new daemon's restart manager decides again.
-    ctx.repo.saveState(id, { Status: 'exited', Restarting: false });
+    ctx.repo.saveState(id, { Status: 'exited', Restarting: false, Running: false });
     if (ctx.rootfs.isMounted(id)) await ctx.rootfs.unmount(id).catch(() => undefined);
     return false;
   }

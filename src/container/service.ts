@@ -71,6 +71,7 @@ export class ContainerServiceImpl implements ContainerService {
 
   async start(idOrName: string): Promise<void> {
     const { id } = this.get(idOrName);
+    this.restarts.resetBackoff(id);
     try {
       await startContainer(this.ctx, id);
     } catch (err) {
@@ -85,11 +86,14 @@ export class ContainerServiceImpl implements ContainerService {
   }
 
   async stop(idOrName: string, options?: { timeout?: number; signal?: string }): Promise<void> {
-    await this.restarts.cancel(this.get(idOrName).id);
+    const { id } = this.get(idOrName);
+    // Stopping during the restart back-off only cancels the pending restart (dockerd: 204 + "stop").
+    if (await this.restarts.cancel(id)) { publish(this.ctx, 'stop', this.get(id)); return; }
     return stopContainer(this.ctx, idOrName, options);
   }
 
-  kill(idOrName: string, signal?: string): Promise<void> {
+  async kill(idOrName: string, signal?: string): Promise<void> {
+    if (await this.restarts.cancel(this.get(idOrName).id)) return; // nothing runs to signal
     return killContainer(this.ctx, idOrName, signal);
   }
 
@@ -102,7 +106,8 @@ export class ContainerServiceImpl implements ContainerService {
   }
 
   async restart(idOrName: string, options?: { timeout?: number; signal?: string }): Promise<void> {
-    await this.restarts.cancel(this.get(idOrName).id);
+    const { id } = this.get(idOrName);
+    if (await this.restarts.cancel(id)) publish(this.ctx, 'stop', this.get(id));
     return restartContainer(this.ctx, idOrName, options);
   }
 
@@ -116,7 +121,8 @@ export class ContainerServiceImpl implements ContainerService {
   }
 
   async remove(idOrName: string, options?: { force?: boolean; volumes?: boolean }): Promise<void> {
-    await this.restarts.cancel(this.get(idOrName).id);
+    // Without force a restarting container is refused (409) like a running one.
+    if (options?.force) await this.restarts.cancel(this.get(idOrName).id);
     return removeContainer(this.ctx, idOrName, options);
   }
 

@@ -42,8 +42,12 @@ export function validateHostConfig(hc: HostConfig): string[] {
   if (!RESTART_POLICIES.includes(policy.Name)) {
     fail(`invalid restart policy: unknown policy '${policy.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
   }
-  if (policy.MaximumRetryCount < 0) fail('invalid restart policy: maximum retry count cannot be negative');
-  if (policy.MaximumRetryCount > 0 && policy.Name !== 'on-failure') fail("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+  // moby ValidateRestartPolicy; "" (pre-v25 clients' default) takes any count.
+  const count = policy.MaximumRetryCount ?? 0;
+  if (policy.Name === 'on-failure' && count < 0) fail('invalid restart policy: maximum retry count cannot be negative');
+  if (policy.Name !== 'on-failure' && policy.Name !== '' && count !== 0) {
+    fail("invalid restart policy: maximum retry count can only be used with 'on-failure'" + (count < 0 ? ' and cannot be negative' : ''));
+  }
   if (hc.AutoRemove && policy.Name !== '' && policy.Name !== 'no') fail("can't create 'AutoRemove' container with restart policy");
   const extra = validateExtraHosts(hc.ExtraHosts);
   if (extra) fail(extra);
