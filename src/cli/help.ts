@@ -14,7 +14,7 @@ function typeWord(def: FlagDef): string {
 function defaultText(def: FlagDef): string {
   const d = def.default;
   if (d === undefined || d === false || d === '' || (d === 0 && def.kind === 'int')) return '';
-  return typeof d === 'string' ? ` (default "${d}")` : ` (default ${String(d)})`;
+  return typeof d === 'string' && def.typeName !== 'duration' ? ` (default "${d}")` : ` (default ${String(d)})`;
 }
 
 function wrapN(width: number, slop: number, s: string): [string, string] {

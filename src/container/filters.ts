@@ -56,7 +56,7 @@ export function filterContainers(deps: ListDeps, options: ContainerListOptions =
     all = true;
   }
   for (const h of f.health ?? []) {
-    if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidArgumentError(`invalid filter 'health=${h}': Unrecognised filter value for health: ${h}`);
+    if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidArgumentError(`invalid filter 'health=${h}': invalid value for health (${h}): must be one of none, starting, healthy, unhealthy`);
   }
   const lookup = (v: string) => {
     try { return deps.resolve(v); } catch { throw new NotFoundError(`No such container: ${v}`); }
@@ -78,7 +78,7 @@ export function filterContainers(deps: ListDeps, options: ContainerListOptions =
     if (!matchLabels(f.label, c.config.Labels ?? {})) continue;
     if (exited.length && (running(c) || c.state.StartedAt.startsWith('0001-') || !exited.includes(c.state.ExitCode))) continue;
     if (!matchAny(f.status, c.state.Status)) continue;
-    if (f.health?.length && !f.health.includes('none')) continue;
+    if (f.health?.length && !f.health.includes(c.state.Health?.Status ?? 'none')) continue;
     if (ancestors && !ancestors.has(c.imageId)) continue;
     if (f.network?.length && !f.network.some((n) => n === c.hostConfig.NetworkMode || (n === 'bridge' && c.hostConfig.NetworkMode === 'default'))) continue;
     if (f['is-task']?.includes('true') || f['is-task']?.includes('1')) continue;

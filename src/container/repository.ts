@@ -123,6 +123,14 @@ export class ContainerRepository {
     return record;
   }
 
+  /** A state change kept in memory only (health probe results): the next saveState persists it. */
+  updateStateInMemory(id: string, state: Partial<ContainerState>): ContainerRecord {
+    const old = this.mustFind(id);
+    const record: ContainerRecord = { ...old, container: { ...old.container, state: { ...old.container.state, ...state } } };
+    this.byId.set(id, record);
+    return record;
+  }
+
   rename(id: string, newName: string): ContainerRecord {
     const old = this.mustFind(id);
     this.db.prepare('UPDATE container_configs SET name = ? WHERE id = ?').run(newName, id);

@@ -7,6 +7,7 @@ import type { RuntimeExit } from '../runtime';
 import { isRunningState, publish, type ContainerServiceDeps, type ServiceContext } from './context';
 import { createContainer } from './create';
 import { filterContainers } from './filters';
+import { HealthMonitor } from './health/monitor';
 import {
   applyExit, killContainer, pauseContainer, restartContainer, startContainer, stopContainer, unpauseContainer,
 } from './lifecycle';
@@ -22,10 +23,12 @@ import { Waiters, type WaitResult } from './waiters';
 export class ContainerServiceImpl implements ContainerService {
   private readonly ctx: ServiceContext;
   private readonly restarts: RestartManager;
+  private readonly health: HealthMonitor;
 
   constructor(deps: ContainerServiceDeps) {
     this.ctx = { ...deps, repo: new ContainerRepository(deps.db), locks: new KeyedMutex(), waiters: new Waiters(), closed: false };
     this.restarts = new RestartManager(this.ctx);
+    this.health = new HealthMonitor(this.ctx);
     deps.runtime.onExit((id, exit) => { void this.onExit(id, exit); });
   }
 
@@ -180,12 +183,14 @@ export class ContainerServiceImpl implements ContainerService {
 
   async recover(): Promise<void> {
     await recoverContainers(this.ctx, (id) => this.afterExit(id));
+    this.health.recover();
     this.restarts.onDaemonStart();
   }
 
   async close(): Promise<void> {
     this.ctx.closed = true;
     this.restarts.close();
+    this.health.close();
   }
 }
 

@@ -76,6 +76,11 @@ export interface HostConfig {
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+/** One probe run, as Docker's HealthcheckResult (times RFC 3339 nano). */
+export interface HealthLogEntry { Start: string; End: string; ExitCode: number; Output: string }
+export interface HealthState { Status: HealthStatus; FailingStreak: number; Log: HealthLogEntry[] }
+
 export interface ContainerState {
   Status: ContainerStatus;
   Running: boolean;
@@ -88,6 +93,8 @@ export interface ContainerState {
   Error: string;
   StartedAt: string; // RFC 3339 nano, "0001-01-01T00:00:00Z" when never
   FinishedAt: string;
+  /** Present once a container with a healthcheck has started (kept after it exits, as dockerd). */
+  Health?: HealthState;
 }
 
 export interface Container {

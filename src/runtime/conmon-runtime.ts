@@ -6,9 +6,10 @@ import { ConflictError, InternalError, NotFoundError } from '../errors';
 import { launchConmon, CreateFailedError } from './conmon';
 import { ExitWatcher } from './exit-watcher';
 import { Runc, RuncError } from './runc';
+import { runProbe } from './probe';
 import { translateCreateError } from './start-errors';
 import { which } from './which';
-import type { ContainerRuntime, RuntimeCreateOptions, RuntimeExit, RuntimeStatus } from './types';
+import type { ContainerRuntime, ProbeOptions, ProbeResult, RuntimeCreateOptions, RuntimeExit, RuntimeStatus } from './types';
 
 export interface RuntimeOptions {
   runtimePath: string;
@@ -123,6 +124,18 @@ export class ConmonRuntime implements ContainerRuntime {
 
   onExit(listener: (id: string, exit: RuntimeExit) => void): void {
     this.watcher.onExit(listener);
+  }
+
+  probe(id: string, argv: string[], options: ProbeOptions): Promise<ProbeResult> {
+    return runProbe({
+      runtimePath: this.runtimePath,
+      runtimeRoot: this.options.runtimeRoot,
+      scratchDir: path.join(this.options.conmonRoot, 'probes'),
+      bundleOf: async (cid) => {
+        const st = await this.runc.state(cid).catch(() => undefined);
+        return st && st.status === 'running' ? st.bundle : undefined;
+      },
+    }, id, argv, options);
   }
 
   isConmonAlive(conmonPid: number): boolean {

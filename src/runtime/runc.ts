@@ -26,7 +26,7 @@ export function logrusMessage(text: string): string {
   return out;
 }
 
-export interface RuncState { status: string; pid: number }
+export interface RuncState { status: string; pid: number; bundle?: string }
 
 export class Runc {
   constructor(private readonly bin: string, private readonly root: string) {}
@@ -44,8 +44,8 @@ export class Runc {
   async state(id: string): Promise<RuncState | undefined> {
     try {
       const out = await this.run(['state', id]);
-      const parsed = JSON.parse(out) as { status: string; pid: number };
-      return { status: parsed.status, pid: parsed.pid };
+      const parsed = JSON.parse(out) as { status: string; pid: number; bundle?: string };
+      return { status: parsed.status, pid: parsed.pid, bundle: parsed.bundle };
     } catch (err) {
       if (err instanceof RuncError && err.notExist) return undefined;
       throw err;

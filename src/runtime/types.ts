@@ -16,6 +16,23 @@ export interface RuntimeExit {
   oomKilled: boolean;
 }
 
+export interface ProbeOptions {
+  /** Defaults: the container process's own env, user and cwd. */
+  env?: string[];
+  user?: { uid: number; gid: number; additionalGids?: number[] };
+  cwd?: string;
+  timeoutMs: number;
+}
+
+export interface ProbeResult {
+  /** -1 when the probe timed out or could not start. */
+  exitCode: number;
+  /** stdout and stderr interleaved, at most 4096 bytes (then "..."); runc's error when it could not start. */
+  output: string;
+  timedOut: boolean;
+  startFailed?: boolean;
+}
+
 export type RuntimeStatus = 'created' | 'running' | 'paused' | 'stopped';
 
 export interface ContainerRuntime {
@@ -34,5 +51,7 @@ export interface ContainerRuntime {
   /** Called once per exit file conmon writes (watched through the exit dir). */
   onExit(listener: (id: string, exit: RuntimeExit) => void): void;
   isConmonAlive(conmonPid: number): boolean;
+  /** Runs argv inside the running container (runc exec), killed with its process group after timeoutMs. */
+  probe(id: string, argv: string[], options: ProbeOptions): Promise<ProbeResult>;
   close(): void;
 }

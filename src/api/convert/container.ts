@@ -20,7 +20,10 @@ export function statusText(state: ContainerState, nowMs = Date.now()): string {
   switch (state.Status) {
     case 'running':
     case 'paused':
-      return `Up ${since(state.StartedAt)}` + (state.Paused ? ' (Paused)' : '');
+      if (state.Paused) return `Up ${since(state.StartedAt)} (Paused)`;
+      // Docker's Health.String(): "health: starting", "healthy", "unhealthy".
+      if (state.Health) return `Up ${since(state.StartedAt)} (${state.Health.Status === 'starting' ? 'health: starting' : state.Health.Status})`;
+      return `Up ${since(state.StartedAt)}`;
     case 'restarting':
       return `Restarting (${state.ExitCode}) ${since(state.FinishedAt)} ago`;
     case 'removing':

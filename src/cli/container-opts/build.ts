@@ -3,9 +3,10 @@
 import type { ContainerCreateBody, HostConfigBody } from '../../client/types';
 import type { FlagValues } from '../flags';
 import { ramInBytes } from '../format/units';
+import { healthConfigFrom } from './health';
 import { addExpose, addPublish, type PortConfig } from './ports';
 import {
-  labelsFrom, parseAttach, parseNanoCpus, parseRestartPolicy, parseUlimit, readKeyValueFile, resolveEnv,
+  labelsFrom, parseAttach, parseDevice, parseNanoCpus, parseRestartPolicy, parseUlimit, readKeyValueFile, resolveEnv,
 } from './values';
 
 export interface CreatePlan {
@@ -116,6 +117,8 @@ export function buildCreatePlan(flags: FlagValues, args: string[], mode: 'run' |
     PidsLimit: flags.changed('pids-limit') ? flags.int('pids-limit') : undefined,
     Ulimits: nonEmpty(flags.list('ulimit').map(parseUlimit)),
     OomKillDisable: flags.changed('oom-kill-disable') ? flags.bool('oom-kill-disable') : undefined,
+    OomScoreAdj: flags.changed('oom-score-adj') ? flags.int('oom-score-adj') : undefined,
+    Devices: nonEmpty(flags.list('device').map(parseDevice)),
     CgroupParent: flags.string('cgroup-parent') || undefined,
   };
 
@@ -140,6 +143,7 @@ export function buildCreatePlan(flags: FlagValues, args: string[], mode: 'run' |
     Labels: labels,
     StopSignal: flags.string('stop-signal') || undefined,
     StopTimeout: flags.changed('stop-timeout') ? flags.int('stop-timeout') : undefined,
+    Healthcheck: healthConfigFrom(flags),
     HostConfig: JSON.parse(JSON.stringify(hostConfig)) as HostConfigBody, // drops the undefined fields
     NetworkingConfig: { EndpointsConfig: {} },
   };

@@ -1,9 +1,11 @@
 // The flags of `run` and `create` (Docker's names, types and texts).
 import type { FlagDef } from '../flags';
 import { ramInBytes } from '../format/units';
-import { parseNanoCpus } from './values';
+import { parseGoDuration } from './duration';
+import { parseDevice, parseNanoCpus } from './values';
 
 const bytes = (v: string) => { if (v !== '-1') ramInBytes(v); };
+const duration = (v: string) => { parseGoDuration(v); };
 
 export const CONTAINER_FLAGS: FlagDef[] = [
   { name: 'add-host', kind: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
@@ -16,6 +18,7 @@ export const CONTAINER_FLAGS: FlagDef[] = [
   { name: 'cpus', kind: 'string', typeName: 'decimal', usage: 'Number of CPUs', validate: (v) => { parseNanoCpus(v); } },
   { name: 'cpuset-cpus', kind: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },
   { name: 'cpuset-mems', kind: 'string', usage: 'MEMs in which to allow execution (0-3, 0,1)' },
+  { name: 'device', kind: 'list', usage: 'Add a host device to the container', validate: (v) => { parseDevice(v); } },
   { name: 'dns', kind: 'list', usage: 'Set custom DNS servers' },
   { name: 'dns-option', kind: 'list', usage: 'Set DNS options' },
   { name: 'dns-search', kind: 'list', usage: 'Set custom DNS search domains' },
@@ -25,6 +28,12 @@ export const CONTAINER_FLAGS: FlagDef[] = [
   { name: 'env-file', kind: 'list', usage: 'Read in a file of environment variables' },
   { name: 'expose', kind: 'list', usage: 'Expose a port or a range of ports' },
   { name: 'group-add', kind: 'list', usage: 'Add additional groups to join' },
+  { name: 'health-cmd', kind: 'string', usage: 'Command to run to check health' },
+  { name: 'health-interval', kind: 'string', typeName: 'duration', default: '0s', usage: 'Time between running the check (ms|s|m|h)', validate: duration },
+  { name: 'health-retries', kind: 'int', usage: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-interval', kind: 'string', typeName: 'duration', default: '0s', usage: 'Time between running the check during the start period (ms|s|m|h)', validate: duration },
+  { name: 'health-start-period', kind: 'string', typeName: 'duration', default: '0s', usage: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h)', validate: duration },
+  { name: 'health-timeout', kind: 'string', typeName: 'duration', default: '0s', usage: 'Maximum time to allow one check to run (ms|s|m|h)', validate: duration },
   { name: 'hostname', short: 'h', kind: 'string', usage: 'Container host name' },
   { name: 'init', kind: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
   { name: 'interactive', short: 'i', kind: 'bool', usage: 'Keep STDIN open even if not attached' },
@@ -39,7 +48,9 @@ export const CONTAINER_FLAGS: FlagDef[] = [
   { name: 'name', kind: 'string', usage: 'Assign a name to the container' },
   { name: 'network', kind: 'string', typeName: 'network', usage: 'Connect a container to a network' },
   { name: 'net', kind: 'string', hidden: true, usage: 'Connect a container to a network' },
+  { name: 'no-healthcheck', kind: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
   { name: 'oom-kill-disable', kind: 'bool', usage: 'Disable OOM Killer' },
+  { name: 'oom-score-adj', kind: 'int', usage: "Tune host's OOM preferences (-1000 to 1000)" },
   { name: 'pid', kind: 'string', usage: 'PID namespace to use' },
   { name: 'pids-limit', kind: 'int', usage: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },

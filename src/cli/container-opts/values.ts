@@ -17,16 +17,21 @@ export function resolveEnv(entry: string, env: NodeJS.ProcessEnv = process.env):
   return value === undefined ? entry : `${entry}=${value}`;
 }
 
-/** Lines of an env or label file: blank lines and # comments skipped. */
+/**
+ * Lines of an env or label file (docker/cli parseKeyValueFile): leading whitespace and a
+ * UTF-8 BOM dropped, blank lines and # comments skipped, values passed through untouched,
+ * a bare env name takes the CLI's environment value (and is dropped when unset).
+ */
 export function readKeyValueFile(file: string, what: 'env' | 'label'): string[] {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     const key = eq >= 0 ? line.slice(0, eq) : line;
-    if (/\s/.test(key)) throw new Error(`variable '${key}' contains whitespaces`);
+    if (/\s/.test(key)) throw new Error(`poorly formatted environment: variable '${key}' contains whitespaces`);
+    if (key === '') throw new Error(`poorly formatted environment: no variable name on line '${line}'`);
     if (eq < 0 && what === 'env') {
       const v = process.env[key];
       if (v !== undefined) out.push(`${key}=${v}`);
@@ -84,4 +89,20 @@ export function parseAttach(values: string[]): { stdin: boolean; stdout: boolean
     out[k] = true;
   }
   return out;
+}
+
+const DEVICE_MODE = /^[rwm]{1,3}$/;
+const validMode = (m: string) => DEVICE_MODE.test(m) && new Set(m).size === m.length;
+
+/** --device host[:container][:rwm] (docker/cli parseLinuxDevice + ValidateDevice). */
+export function parseDevice(value: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const parts = value.split(':');
+  if (parts.length > 3) throw new Error(`invalid device specification: ${value}`);
+  let [src, dst, mode] = [parts[0], '', 'rwm'];
+  if (parts.length === 3) { dst = parts[1]; mode = parts[2]; }
+  if (parts.length === 2) { if (validMode(parts[1])) mode = parts[1]; else dst = parts[1]; }
+  if (!dst) dst = src;
+  if (!dst.startsWith('/')) throw new Error(`bad format for path: ${value}`);
+  if (!validMode(mode)) throw new Error(`bad mode specified: ${mode}`);
+  return { PathOnHost: src, PathInContainer: dst, CgroupPermissions: mode };
 }
