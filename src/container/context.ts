@@ -20,6 +20,8 @@ export interface ContainerServiceDeps {
   runtime: ContainerRuntime;
   events: EventBus;
   cgroupParent: string;
+  /** Daemon --init / --init-path: the default for containers whose HostConfig.Init is unset. */
+  init?: { enabled: boolean; path?: string };
 }
 
 export interface ServiceContext extends ContainerServiceDeps {

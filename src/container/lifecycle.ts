@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError, NotModifiedError } from '../errors';
-import { buildSpec, isStartError, mkdirAllInRoot, nowRfc3339Nano, serializeSpec, type RuntimeExit } from '../runtime';
+import { buildSpec, isStartError, lookupInitBinary, mkdirAllInRoot, nowRfc3339Nano, serializeSpec, type RuntimeExit } from '../runtime';
 import { bundleDir, isRunningState, publish, type ServiceContext } from './context';
 import { parseSignal, SIGKILL } from './signals';
 import type { ContainerRecord } from './repository';
@@ -31,7 +31,9 @@ export async function startLocked(ctx: ServiceContext, id: string, options: { re
   if (c.state.Status === 'removing') throw new ConflictError(`container is marked for removal and cannot be started`);
   const rootfs = await ctx.rootfs.mount(id);
   try {
+    const wantInit = c.hostConfig.Init ?? ctx.init?.enabled ?? false;
     const { spec, user } = buildSpec({
+      initBinary: wantInit ? lookupInitBinary(ctx.init?.path) : undefined,
       id, rootfs, path: c.path, args: c.args, config: c.config, hostConfig: c.hostConfig,
       hostsPath: c.hostsPath, hostnamePath: c.hostnamePath, resolvConfPath: c.resolvConfPath, cgroupParent: ctx.cgroupParent,
     });

@@ -10,6 +10,8 @@ export interface DaemonConfig {
   pidfile: string; // --pidfile, default <execRoot>/berthd.pid
   cgroupParent: string; // --cgroup-parent, default "berth"
   seedBusybox: boolean; // --seed-busybox: import busybox:latest from the host's busybox-static when missing
+  init?: boolean; // --init: containers without HostConfig.Init run an init (tini) as PID 1
+  initPath?: string; // --init-path: the init binary (default: tini-static, docker-init or tini from PATH)
 }
 
 /** Where each component keeps its files. */

@@ -76,6 +76,7 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     closers.push(() => runtime.close());
     const containers = await createContainerService({
       db, root: layout.containersRoot, images, layers, rootfs, runtime, events, cgroupParent: config.cgroupParent,
+      init: { enabled: config.init ?? false, path: config.initPath },
     });
     closers.push(() => containers.close());
     images.setUsageChecker((imageId) => {

@@ -21,6 +21,8 @@ const FLAGS: FlagSpec[] = [
   { names: ['-l', '--log-level'], kind: 'string', key: 'logLevel', help: 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")' },
   { names: ['-p', '--pidfile'], kind: 'string', key: 'pidfile', help: 'Path to use for daemon PID file (default "<exec-root>/berthd.pid")' },
   { names: ['--cgroup-parent'], kind: 'string', key: 'cgroupParent', help: 'Parent cgroup for all containers (default "berth")' },
+  { names: ['--init'], kind: 'bool', key: 'init', help: 'Run an init in the container to forward signals and reap processes' },
+  { names: ['--init-path'], kind: 'string', key: 'initPath', help: 'Path to the docker-init binary' },
   { names: ['--seed-busybox'], kind: 'bool', key: 'seedBusybox', help: "Import busybox:latest from the host's busybox-static when it is missing" },
   { names: ['-D', '--debug'], kind: 'bool', key: 'debug', help: 'Enable debug mode (same as --log-level debug)' },
   { names: ['-h', '--help'], kind: 'bool', key: 'help', help: 'Print usage' },
@@ -77,6 +79,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     pidfile: path.resolve(strings.pidfile ?? path.join(execRoot, 'berthd.pid')),
     cgroupParent: strings.cgroupParent ?? 'berth',
     seedBusybox: bools.seedBusybox ?? false,
+    init: bools.init ?? false,
+    initPath: strings.initPath,
   };
   return { config, help: bools.help ?? false, version: bools.version ?? false };
 }

@@ -1,7 +1,8 @@
 // One short-lived command inside a running container (health probes): `runc exec` with a
 // process.json derived from the container's own process (capabilities, rlimits, user, cwd,
-// env), output collected from both streams into one bounded buffer. runc runs in its own
-// process group so a timeout can SIGKILL it together with everything it started inside.
+// env), output collected from both streams into one bounded buffer. The process runc starts
+// is a session leader inside the container (pid from --pid-file): a timeout SIGKILLs its
+// process group and runc's own.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,16 +70,22 @@ export async function runProbe(o: ProbeRunnerOptions, id: string, argv: string[]
   const base = path.join(o.scratchDir, `${id.slice(0, 12)}-${randomBytes(6).toString('hex')}`);
   const processFile = `${base}.json`;
   const logFile = `${base}.log`;
+  const pidFile = `${base}.pid`;
   writeFileSync(processFile, JSON.stringify(process), { mode: 0o600 });
   try {
-    return await execute(o, ['--root', o.runtimeRoot, '--log', logFile, '--log-format', 'json', 'exec', '--process', processFile, id], opts.timeoutMs, logFile);
+    const args = ['--root', o.runtimeRoot, '--log', logFile, '--log-format', 'json', 'exec', '--pid-file', pidFile, '--process', processFile, id];
+    return await execute(o, args, opts.timeoutMs, logFile, pidFile);
   } finally {
-    rmSync(processFile, { force: true });
-    rmSync(logFile, { force: true });
+    for (const f of [processFile, logFile, pidFile]) rmSync(f, { force: true });
   }
 }
 
-function execute(o: ProbeRunnerOptions, args: string[], timeoutMs: number, logFile: string): Promise<ProbeResult> {
+function killGroup(pid: number): void {
+  if (!(pid > 1)) return;
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
+function execute(o: ProbeRunnerOptions, args: string[], timeoutMs: number, logFile: string, pidFile: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(o.runtimePath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output = new BoundedOutput();
@@ -87,7 +94,10 @@ function execute(o: ProbeRunnerOptions, args: string[], timeoutMs: number, logFi
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-(child.pid as number), 'SIGKILL'); } catch { /* already gone */ }
+      let execPid = 0;
+      try { execPid = parseInt(readFileSync(pidFile, 'utf8'), 10); } catch { /* not started yet */ }
+      killGroup(execPid);
+      killGroup(child.pid as number);
     }, timeoutMs);
     child.once('error', (err) => { clearTimeout(timer); reject(err); });
     child.once('close', (code, signal) => {

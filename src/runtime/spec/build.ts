@@ -10,6 +10,7 @@ import { buildCapabilities, buildEnv, oomScoreAdj } from './process';
 import { buildResources } from './resources';
 import { buildRlimits } from './rlimits';
 import { hostDevices, mappedDevices } from './devices';
+import { applyInit, initApplies } from './init';
 import { resolveUser, type ExecUser } from './user';
 import type { OciMount, OciNamespace, OciSpec } from './types';
 
@@ -24,6 +25,8 @@ export interface SpecInput {
   hostnamePath: string;
   resolvConfPath: string;
   cgroupParent: string;
+  /** Host path of the init binary when the container runs with --init. */
+  initBinary?: string;
 }
 
 export interface BuiltSpec { spec: OciSpec; user: ExecUser }
@@ -93,6 +96,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
       sysctl,
     },
   };
+  if (input.initBinary && initApplies(hc.PidMode)) applyInit(spec, input.initBinary);
   if (hc.UTSMode !== 'host') {
     spec.hostname = config.Hostname;
     if (config.Domainname) spec.domainname = config.Domainname;

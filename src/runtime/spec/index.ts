@@ -7,6 +7,7 @@ export { secureJoin, mkdirAllInRoot } from './secure-join';
 export { resolveUser, type ExecUser } from './user';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, READONLY_PATHS, maskedPaths } from './defaults';
 export { replaceOrAppendEnv } from './process';
+export { lookupInitBinary, IN_CONTAINER_INIT_PATH } from './init';
 export { hostHardLimits } from './rlimits';
 export { swapLimitSupported } from './resources';
 export type * from './types';
