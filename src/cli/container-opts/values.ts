@@ -23,15 +23,23 @@ export function resolveEnv(entry: string, env: NodeJS.ProcessEnv = process.env):
  * a bare env name takes the CLI's environment value (and is dropped when unset).
  */
 export function readKeyValueFile(file: string, what: 'env' | 'label'): string[] {
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`open ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+  }
+  // docker CLI 28 says "env file" for label files too.
+  const bad = (why: string) => new Error(`invalid env file (${file}): ${why}`);
   const out: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     const key = eq >= 0 ? line.slice(0, eq) : line;
-    if (/\s/.test(key)) throw new Error(`poorly formatted environment: variable '${key}' contains whitespaces`);
-    if (key === '') throw new Error(`poorly formatted environment: no variable name on line '${line}'`);
+    if (/\s/.test(key)) throw bad(`variable '${key}' contains whitespaces`);
+    if (key === '') throw bad(`no variable name on line '${line}'`);
     if (eq < 0 && what === 'env') {
       const v = process.env[key];
       if (v !== undefined) out.push(`${key}=${v}`);
