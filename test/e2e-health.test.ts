@@ -154,6 +154,21 @@ test('image HEALTHCHECK is used; --no-healthcheck disables it', async () => {
   assert.equal((await d.dockerOk(['ps', '--filter', 'health=none', '--format', '{{.Names}}'])).trim(), 'disabled');
 });
 
+test('pause stops probing, unpause resumes it', async () => {
+  await d.dockerOk(['pause', 'fromimage']);
+  await delay(300); // a probe in flight when pausing finishes (or times out) first
+  const paused = await health('fromimage') as Health;
+  await delay(700);
+  assert.deepEqual(await health('fromimage'), paused, 'no probes while paused');
+  assert.match(await psStatus('fromimage'), /^Up .* \(Paused\)$/);
+  await d.dockerOk(['unpause', 'fromimage']);
+  await waitFor('probes again after unpause', async () => {
+    const h = await health('fromimage') as Health;
+    return h.Log[h.Log.length - 1].Start > paused.Log[paused.Log.length - 1].Start;
+  });
+  assert.equal((await health('fromimage'))?.Status, 'healthy');
+});
+
 test('health monitoring resumes after berthd kill -9 (from "starting", as dockerd)', async () => {
   const before = await health('fromimage') as Health;
   await d.kill9();
