@@ -11,6 +11,8 @@ import * as life from './handlers/containers-lifecycle';
 import { waitContainer } from './handlers/containers-wait';
 import { containerLogs } from './handlers/containers-logs';
 import { attachContainer, attachWebsocket } from './handlers/containers-attach';
+import * as exec from './handlers/containers-exec';
+import { resizeContainer } from './handlers/containers-resize';
 import { imageHistory, inspectImage, listImages } from './handlers/images-read';
 import { pruneImages, removeImage, tagImage } from './handlers/images-write';
 import { createImage, loadImages, saveImage, saveImages } from './handlers/images-transfer';
@@ -58,16 +60,16 @@ const containerRoutes: Route[] = [
   r('GET', '/containers/{name:.*}/archive', ni('container archive (cp)')),
   r('HEAD', '/containers/{name:.*}/archive', ni('container archive (cp)')),
   r('PUT', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('POST', '/containers/{name:.*}/resize', ni('container resize')),
+  r('POST', '/containers/{name:.*}/resize', resizeContainer),
   r('POST', '/containers/{name:.*}/update', ni('container update')),
-  r('POST', '/containers/{name:.*}/exec', ni('exec')),
+  r('POST', '/containers/{name:.*}/exec', exec.createExec),
   r('GET', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('POST', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('DELETE', '/containers/{name:.*}/checkpoints/{checkpoint}', ni('checkpoints')),
   r('DELETE', '/containers/{name:.*}', life.removeContainer),
-  r('GET', '/exec/{id}/json', ni('exec')),
-  r('POST', '/exec/{id}/start', ni('exec')),
-  r('POST', '/exec/{id}/resize', ni('exec')),
+  r('GET', '/exec/{id}/json', exec.inspectExec),
+  r('POST', '/exec/{id}/start', exec.startExec),
+  r('POST', '/exec/{id}/resize', exec.resizeExec),
 ];
 
 const imageRoutes: Route[] = [
