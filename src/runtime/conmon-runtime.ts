@@ -148,7 +148,9 @@ export class ConmonRuntime implements ContainerRuntime {
     try {
       session = launchConmonExec({
         conmonPath: this.conmonPath, runtimePath: this.runtimePath, runtimeRoot: this.options.runtimeRoot,
-        containerId: o.containerId, execId: o.execId, dir, socketDir: this.socketDir, logLevel: this.logLevel,
+        containerId: o.containerId, execId: o.execId, dir, socketDir: this.socketDir,
+        // conmon's debug lines from its runc child would land in the exec's own stderr.
+        logLevel: 'error',
         process: o.process, openStdin: o.openStdin, attach: o.attach,
       });
     } catch (err) {
