@@ -14,8 +14,9 @@ after(async () => { await d?.cleanup(); });
 type Step = { expect: string; timeout?: number } | { send: string } | { resize: [number, number] } | { sleep: number };
 
 /** Runs `docker args...` in a pseudo-terminal through test/fixtures/pty_drive.py. */
-async function inPty(args: string[], steps: Step[], size: [number, number] = [40, 120]): Promise<{ exit: number; output: string }> {
-  const plan = { argv: ['docker', ...args], env: { DOCKER_HOST: d.dockerHost }, rows: size[0], cols: size[1], timeout: 20, steps };
+async function inPty(args: string[], steps: Step[], size: [number, number] = [40, 120], client: 'docker' | 'berth' = 'docker'): Promise<{ exit: number; output: string }> {
+  const argv = client === 'docker' ? ['docker', ...args] : ['node', path.join(REPO_ROOT, 'bin', 'berth'), ...args];
+  const plan = { argv, env: { DOCKER_HOST: d.dockerHost, BERTH_HOST: d.dockerHost }, rows: size[0], cols: size[1], timeout: 20, steps };
   const r = await d.run('python3', [path.join(REPO_ROOT, 'test', 'fixtures', 'pty_drive.py'), JSON.stringify(plan)], { timeoutMs: 60000 });
   const res = JSON.parse(r.stdout || '{}') as { exit?: number; output?: string; error?: string };
   if (res.error !== undefined || res.exit === undefined) assert.fail(`pty session failed: ${res.error}\n--- output ---\n${res.output}\n${show('python3', ['pty_drive.py'], r)}`);
@@ -53,6 +54,31 @@ test('ctrl-p ctrl-q detaches, docker attach re-attaches, exec -it works alongsid
   assert.equal(again.exit, 7, again.output);
   assert.equal((await d.dockerOk(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', name])).trim(), 'exited 7');
   await d.dockerOk(['rm', name]);
+});
+
+test('berth CLI: run -it with resize and detach, attach, exec -it, exec exit codes and stdin', async () => {
+  const run = await inPty(['run', '-it', '--name', 'b-tty', 'busybox', 'sh'], [
+    { expect: '# ' }, { send: 'echo $((6*7)); stty size\r' }, { expect: '\r\n42\r\n30 100\r\n' },
+    { resize: [20, 70] }, { sleep: 0.3 }, { send: 'stty size\r' }, { expect: '20 70' }, { send: '\x10\x11' },
+  ], [30, 100], 'berth');
+  assert.equal(run.exit, 0, run.output);
+  const exec = await inPty(['exec', '-it', 'b-tty', 'sh'], [{ expect: '# ' }, { send: 'stty size; exit 9\r' }, { expect: '22 77' }], [22, 77], 'berth');
+  assert.equal(exec.exit, 9, exec.output);
+  const again = await inPty(['attach', 'b-tty'], [{ sleep: 0.3 }, { send: 'echo again\r' }, { expect: 'again\r\n' }, { send: 'exit 6\r' }], [24, 80], 'berth');
+  assert.equal(again.exit, 6, again.output);
+
+  await d.dockerOk(['run', '-d', '--name', 'b-svc', 'busybox', 'sleep', '1000']);
+  const code = await d.berth(['exec', 'b-svc', 'sh', '-c', 'echo hi; echo e >&2; exit 3']);
+  assert.equal(code.code, 3);
+  assert.equal(code.stdout, 'hi\n');
+  assert.equal(code.stderr, 'e\n');
+  assert.equal((await d.berth(['exec', 'b-svc', 'nonexist'])).code, 126);
+  assert.equal((await d.berth(['exec', '-i', 'b-svc', 'cat'], { input: 'piped\n' })).stdout, 'piped\n');
+  assert.equal((await d.berth(['run', '-i', '--rm', 'busybox', 'wc', '-l'], { input: 'a\nb\n' })).stdout.trim(), '2');
+  const stopped = await d.berth(['attach', 'b-tty']);
+  assert.equal(stopped.code, 1);
+  assert.match(stopped.stderr, /You cannot attach to a stopped container, start it first/);
+  await d.dockerOk(['rm', '-f', 'b-svc', 'b-tty']);
 });
 
 test('custom --detach-keys detach a TTY session', async () => {

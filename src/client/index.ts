@@ -10,7 +10,7 @@ export { ApiError, ConnectionError } from './errors';
 export { DEFAULT_HOST, parseHost, resolveHost, type DaemonAddress } from './host';
 export { FrameDecoder, encodeFrame, demuxStream, jsonLines, textLines, type StdStream } from './streams';
 export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './filters';
-export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition } from './containers';
+export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition, type ExecCreateConfig, type ExecInspectResponse } from './containers';
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
 export type * from './types';

@@ -4,7 +4,7 @@
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { log } from '../util/logger';
 import { connectAttach, decodeAttachPacket, type AttachSocket } from '../runtime';
-import { DetachKeyFilter, parseDetachKeys } from './detach-keys';
+import { DetachKeyFilter, parseDetachKeys } from '../util/detach-keys';
 import type { LogRecord } from './types';
 
 export interface AttachOptions {

@@ -45,7 +45,7 @@ export interface ExecService {
   /** Detached: resolves once the process runs. */
   startDetached(execId: string): Promise<void>;
   /** Attached: the process starts once the returned attachment is connected. */
-  startAttached(execId: string): Promise<ExecAttachment>;
+  startAttached(execId: string, consoleSize?: [number, number]): Promise<ExecAttachment>;
   resize(execId: string, height: number, width: number): void;
   /** Exec IDs of a container (inspect's ExecIDs). */
   idsOf(containerId: string): string[];

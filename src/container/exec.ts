@@ -20,6 +20,8 @@ interface ExecRecord {
   exitCode: number | null;
   pid: number;
   session?: ExecSession;
+  /** A resize that came before conmon had the terminal; applied once the process runs. */
+  pendingSize?: [number, number];
 }
 
 /** Docker's "exec failed" text: runc's message wrapped as containerd reports it. */
@@ -77,8 +79,9 @@ export class ExecManager implements ExecService {
     void session.exit.then((code) => this.finish(e, c, code), () => this.finish(e, c, -1));
   }
 
-  async startAttached(execId: string): Promise<ExecAttachment> {
+  async startAttached(execId: string, consoleSize?: [number, number]): Promise<ExecAttachment> {
     const { e, c } = this.claim(execId);
+    if (consoleSize && consoleSize[0] > 0 && consoleSize[1] > 0) e.request = { ...e.request, ConsoleSize: consoleSize };
     const req = e.request;
     const tty = req.Tty === true;
     const session = this.launch(e, c, true);
@@ -112,6 +115,7 @@ export class ExecManager implements ExecService {
   resize(execId: string, height: number, width: number): void {
     const e = this.get(execId);
     if (!e.running || !e.session) throw new ConflictError(`Exec ${execId} is not running`);
+    if (e.pid === 0) { e.pendingSize = [height, width]; return; }
     resizeTerminal(e.session.dir, height, width);
   }
 
@@ -157,6 +161,8 @@ export class ExecManager implements ExecService {
       this.finish(e, c, 126, false);
       throw execFailure(err);
     }
+    if (e.pendingSize) resizeTerminal(session.dir, e.pendingSize[0], e.pendingSize[1]);
+    e.pendingSize = undefined;
     publish(this.ctx, `exec_start: ${(e.request.Cmd ?? []).join(' ')}`, c, { execID: e.id });
   }
 

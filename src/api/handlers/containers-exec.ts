@@ -71,7 +71,9 @@ export async function startExec(ctx: RequestContext): Promise<void> {
   };
   let disconnectStdin = () => {};
   try {
-    const attachment = await execs.startAttached(info.ID);
+    const size = body.ConsoleSize;
+    const consoleSize = Array.isArray(size) && size.length === 2 ? [Number(size[0]), Number(size[1])] as [number, number] : undefined;
+    const attachment = await execs.startAttached(info.ID, consoleSize);
     disconnectStdin = connectStdin(socket, attachment.stdin);
     const encode = recordEncoder({ tty, stdout: true, stderr: true });
     try {
