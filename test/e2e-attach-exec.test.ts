@@ -151,11 +151,23 @@ ct = c.containers.get('py')
 r1 = ct.exec_run(['sh', '-c', 'echo out; echo e >&2; exit 4'])
 r2 = ct.exec_run(['sh', '-c', 'echo out; echo e >&2'], demux=True)
 r3 = list(ct.exec_run(['sh', '-c', 'echo a; sleep 0.2; echo b'], stream=True).output)
-print(json.dumps([r1.exit_code, r1.output.decode(), r2.exit_code, [x.decode() for x in r2.output], [x.decode() for x in r3]]))
+att = c.containers.run('busybox', ['sh', '-c', 'read l; echo got:$l'], stdin_open=True, detach=True)
+s = att.attach_socket(params={'stdin': 1, 'stdout': 1, 'stream': 1})
+s._sock.settimeout(10)
+s._sock.sendall(b'hello\\n')
+data = b''
+while b'got:hello' not in data:
+    chunk = s._sock.recv(4096)
+    if not chunk: break
+    data += chunk
+s.close()
+att.wait(timeout=10)
+att.remove()
+print(json.dumps([r1.exit_code, r1.output.decode(), r2.exit_code, [x.decode() for x in r2.output], [x.decode() for x in r3], data[8:].decode()]))
 `;
   const r = await d.run('python3', ['-c', script]);
   assert.equal(r.code, 0, show('python3', ['exec_run'], r));
-  assert.deepEqual(JSON.parse(r.stdout), [4, 'out\ne\n', 0, ['out\n', 'e\n'], ['a\n', 'b\n']]);
+  assert.deepEqual(JSON.parse(r.stdout), [4, 'out\ne\n', 0, ['out\n', 'e\n'], ['a\n', 'b\n'], 'got:hello\n']);
   await d.dockerOk(['rm', '-f', 'py']);
 });
 
