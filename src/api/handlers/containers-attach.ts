@@ -2,12 +2,12 @@
 // stream the container's stdio through conmon's attach socket (stream=1): output as
 // frames (raw with a TTY), the client's bytes as stdin, its half-close as end of stdin.
 import type { RequestContext } from '../context';
-import type { AttachSession, LogRecord } from '../../container/types';
+import type { AttachSession } from '../../container/types';
 import { NotImplementedError } from '../../errors';
 import { queryBool } from '../http-util';
 import { recordEncoder, streamContentType } from '../streams/mux';
 import { hijack, socketSignal } from '../streams/hijack';
-import { pipeRecords } from './containers-logs';
+import { pipeRecordsTo } from '../streams/records';
 import { connectStdin } from '../streams/stdin';
 
 export async function attachContainer(ctx: RequestContext): Promise<void> {
@@ -29,15 +29,11 @@ export async function attachContainer(ctx: RequestContext): Promise<void> {
   const socket = hijack(ctx, streamContentType(tty, ctx.version));
   const disconnectStdin = connectStdin(socket, session?.stdin);
   const encode = recordEncoder({ tty, stdout, stderr });
-  const write = (record: LogRecord) => {
-    const bytes = encode(record);
-    if (bytes && !socket.destroyed) socket.write(bytes);
-  };
   try {
     if (logs && (stdout || stderr)) {
-      await pipeRecords(backend.containers.logs(container.id, { stdout, stderr, follow: false }, signal), write, signal);
+      await pipeRecordsTo(backend.containers.logs(container.id, { stdout, stderr, follow: false }, signal), encode, socket, signal);
     }
-    if (session) await pipeRecords(session.output, write, signal);
+    if (session) await pipeRecordsTo(session.output, encode, socket, signal);
   } finally {
     disconnectStdin();
     session?.close();

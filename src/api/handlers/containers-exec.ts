@@ -2,13 +2,13 @@
 // Detach), inspect and resize. A start failure after the hijack is written into the
 // stream as dockerd does; the CLI then reads exit code 126 from inspect.
 import type { RequestContext } from '../context';
-import type { ExecCreateRequest, LogRecord } from '../../container/types';
+import type { ExecCreateRequest } from '../../container/types';
 import { ConflictError, InvalidArgumentError, errorMessage } from '../../errors';
 import { readJsonObject, sendJson, startStream } from '../http-util';
 import { STREAM_STDOUT, frame, recordEncoder, streamContentType } from '../streams/mux';
 import { hijack, socketSignal } from '../streams/hijack';
 import { connectStdin } from '../streams/stdin';
-import { pipeRecords } from './containers-logs';
+import { pipeRecordsTo } from '../streams/records';
 import { parseResizeQuery } from './containers-resize';
 
 function stringArray(v: unknown, field: string): string[] | undefined {
@@ -77,10 +77,7 @@ export async function startExec(ctx: RequestContext): Promise<void> {
     disconnectStdin = connectStdin(socket, attachment.stdin);
     const encode = recordEncoder({ tty, stdout: true, stderr: true });
     try {
-      await pipeRecords(attachment.output, (record: LogRecord) => {
-        const bytes = encode(record);
-        if (bytes && !socket.destroyed) socket.write(bytes);
-      }, signal);
+      await pipeRecordsTo(attachment.output, encode, socket, signal);
       await attachment.done;
     } finally {
       attachment.close();
