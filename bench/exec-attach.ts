@@ -1,6 +1,7 @@
 // Interactive paths: `exec true` latency (vs raw `runc exec` into a running runc
 // container) and attach throughput (MB/s of a container writing to stdout, read by the CLI).
 import { spawn, execFileSync } from 'node:child_process';
+import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeBusyboxRootfs } from './runc-raw';
@@ -57,6 +58,46 @@ export async function benchAttachThroughput(target: EngineTarget, cli: Cli, mb: 
     const secs = Number(process.hrtime.bigint() - t) / 1e9;
     if (bytes !== mb * 1048576) throw new Error(`received ${bytes} bytes, expected ${mb * 1048576}`);
     out.push(bytes / 1048576 / secs);
+  }
+  return out;
+}
+
+/** One HTTP exchange on the engine socket; with `upgrade`, reads the hijacked stream to its end. */
+function request(socket: string, method: string, urlPath: string, body?: unknown, upgrade = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = { 'Content-Type': 'application/json' };
+    if (data) headers['Content-Length'] = Buffer.byteLength(data);
+    if (upgrade) { headers.Connection = 'Upgrade'; headers.Upgrade = 'tcp'; }
+    const req = http.request({ socketPath: socket, method, path: urlPath, headers });
+    req.on('upgrade', (_res, sock) => { sock.resume(); sock.once('close', () => resolve('')); });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d.toString(); });
+      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(text) : reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Exec create + attached start + inspect as raw API calls: the engine's share of `exec true`. */
+export async function benchExecApi(target: EngineTarget, iterations: number): Promise<number[]> {
+  const hostConfig = target.runArgs.includes('none') ? { NetworkMode: 'none' } : {};
+  const created = JSON.parse(await request(target.socket, 'POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '3600'], HostConfig: hostConfig })) as { Id: string };
+  await request(target.socket, 'POST', `/containers/${created.Id}/start`);
+  const out: number[] = [];
+  try {
+    for (let i = 0; i <= iterations; i++) {
+      const t = process.hrtime.bigint();
+      const { Id } = JSON.parse(await request(target.socket, 'POST', `/containers/${created.Id}/exec`, { Cmd: ['true'], AttachStdout: true, AttachStderr: true })) as { Id: string };
+      await request(target.socket, 'POST', `/exec/${Id}/start`, { Detach: false, Tty: false }, true);
+      const info = JSON.parse(await request(target.socket, 'GET', `/exec/${Id}/json`)) as { ExitCode: number };
+      if (info.ExitCode !== 0) throw new Error(`exec exited ${info.ExitCode}`);
+      if (i > 0) out.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  } finally {
+    await request(target.socket, 'DELETE', `/containers/${created.Id}?force=1`).catch(() => undefined);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { rssBytes } from './memory';
 import { benchRawRunc } from './runc-raw';
 import { benchFleet, benchLifecycle, benchLifecycleApi, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
 import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
-import { benchAttachThroughput, benchExec, benchRawRuncExec } from './exec-attach';
+import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
 import { summarize } from './stats';
 
 interface Options { iterations: number; containers: number }
@@ -51,6 +51,9 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
       report.value(`${tag}: ${cli.label} run stdout throughput (256 MiB, median of 3)`, `${mbps.toFixed(0)} MiB/s`);
     });
   }
+  await section(report, `${tag}: API exec true`, async () => {
+    report.timing(`${tag}: API exec true (create+start+inspect)`, await benchExecApi(target, o.iterations));
+  });
   await section(report, `${tag}: lifecycle`, async () => {
     const s = await benchLifecycle(target, target.clis[0], o.iterations);
     for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: ${target.clis[0].label} ${verb}`, s[verb]);
@@ -96,6 +99,7 @@ function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
   }
   const runcExec = report.median('raw runc exec /bin/true');
   out.push(`  exec true: berth CLI / raw runc exec ${fmtRatio(report.median('berthd: berth exec true'), runcExec)}, docker CLI on berthd / raw runc exec ${fmtRatio(report.median('berthd: docker exec true'), runcExec)}   (target <= 2x)`);
+  out.push(`  exec true, API only (no CLI start-up) / raw runc exec ${fmtRatio(report.median('berthd: API exec true (create+start+inspect)'), runcExec)}`);
   if (dockerEngine) {
     out.push(`  exec true (docker CLI): berthd / dockerd ${fmtRatio(report.median('berthd: docker exec true'), report.median('dockerd: docker exec true'))}`);
     const mb = (k: string) => report.metrics.get(k) ?? NaN;
