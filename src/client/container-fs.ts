@@ -42,7 +42,7 @@ export function isGoSymlink(mode: number): boolean {
 export class ContainerFsApi {
   constructor(private readonly c: EngineClient) {}
 
-  /** HEAD archive: undefined when the path does not exist (404). */
+  /** HEAD archive; a missing path is an ApiError 404 (with an empty body: HEAD). */
   async statPath(id: string, path: string): Promise<ContainerPathStat> {
     const res = await this.c.request({ method: 'HEAD', path: `/containers/${enc(id)}/archive`, query: { path } });
     res.resume();
