@@ -10,6 +10,8 @@ import { rssBytes } from './memory';
 import { benchRawRunc } from './runc-raw';
 import { benchFleet, benchLifecycle, benchLifecycleApi, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
 import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
+import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
+import { summarize } from './stats';
 
 interface Options { iterations: number; containers: number }
 
@@ -39,6 +41,19 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
       report.timing(`${tag}: ${cli.label} run --rm busybox true`, await benchRunRm(target, cli, o.iterations));
     });
   }
+  for (const cli of target.clis) {
+    await section(report, `${tag}: ${cli.label} exec true`, async () => {
+      report.timing(`${tag}: ${cli.label} exec true`, await benchExec(target, cli, o.iterations));
+    });
+    await section(report, `${tag}: ${cli.label} run stdout throughput`, async () => {
+      const mbps = summarize(await benchAttachThroughput(target, cli, 256, 3)).median;
+      report.metrics.set(`${tag}: ${cli.label} MB/s`, mbps);
+      report.value(`${tag}: ${cli.label} run stdout throughput (256 MiB, median of 3)`, `${mbps.toFixed(0)} MiB/s`);
+    });
+  }
+  await section(report, `${tag}: API exec true`, async () => {
+    report.timing(`${tag}: API exec true (create+start+inspect)`, await benchExecApi(target, o.iterations));
+  });
   await section(report, `${tag}: lifecycle`, async () => {
     const s = await benchLifecycle(target, target.clis[0], o.iterations);
     for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: ${target.clis[0].label} ${verb}`, s[verb]);
@@ -82,6 +97,14 @@ function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
     out.push(`  berth run --rm / dockerd             ${fmtRatio(berthRun, engineRun)}`);
     out.push(`  docker CLI: berthd / dockerd         ${fmtRatio(dockerCliRun, engineRun)}`);
   }
+  const runcExec = report.median('raw runc exec /bin/true');
+  out.push(`  exec true: berth CLI / raw runc exec ${fmtRatio(report.median('berthd: berth exec true'), runcExec)}, docker CLI on berthd / raw runc exec ${fmtRatio(report.median('berthd: docker exec true'), runcExec)}   (target <= 2x)`);
+  out.push(`  exec true, API only (no CLI start-up) / raw runc exec ${fmtRatio(report.median('berthd: API exec true (create+start+inspect)'), runcExec)}`);
+  if (dockerEngine) {
+    out.push(`  exec true (docker CLI): berthd / dockerd ${fmtRatio(report.median('berthd: docker exec true'), report.median('dockerd: docker exec true'))}`);
+    const mb = (k: string) => report.metrics.get(k) ?? NaN;
+    out.push(`  stdout throughput (docker CLI): berthd / dockerd ${fmtRatio(mb('berthd: docker MB/s'), mb('dockerd: docker MB/s'))}   (target >= 1x)`);
+  }
   const running = report.metrics.get('berthd: running') ?? o.containers;
   out.push(`  ps with ${running} containers: berth CLI ${fmtMs(report.median(`berthd: berth ps (${running} running)`))}, docker CLI ${fmtMs(report.median(`berthd: docker ps (${running} running)`))}   (target <= 50 ms)`);
   const m = (key: string): string => fmtMiB(report.metrics.get(key) ?? NaN);
@@ -103,6 +126,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await section(report, 'raw runc run /bin/true', async () => {
       report.timing('raw runc run /bin/true', await benchRawRunc(path.join(workDir, 'runc'), o.iterations));
+    });
+    await section(report, 'raw runc exec /bin/true', async () => {
+      report.timing('raw runc exec /bin/true', await benchRawRuncExec(workDir, o.iterations));
     });
     daemon = await startDaemon({ logLevel: 'warn' });
     await benchEngine(report, berthTarget(daemon), o);

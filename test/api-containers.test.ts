@@ -113,14 +113,14 @@ test('logs: multiplexed frames, stream selection, timestamps in UTC nano', async
   assert.deepEqual(demux(errOnly.body), [[2, '2024-01-02T03:04:06.000000000Z err\n']]);
 });
 
-test('attach with Upgrade: 101 UPGRADED, log replay, live frames, close at exit; stdin ignored', async () => {
+test('attach with Upgrade: 101 UPGRADED, log replay, live frames, stdin forwarded, close at exit', async () => {
   await request(sock, 'POST', '/containers/web/start');
   const { res, socket, head } = await upgrade(sock, '/v1.45/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1&stdin=1');
   assert.equal(res.statusCode, 101);
   assert.equal(res.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
   assert.equal(res.headers.upgrade, 'tcp');
   assert.equal(res.headers['api-version'], '1.45');
-  socket.write('stdin bytes are dropped for now\n');
+  socket.write('typed input\n');
   const chunks: Buffer[] = [head];
   socket.on('data', (c: Buffer) => chunks.push(c));
   const closed = new Promise((resolve) => socket.on('close', resolve));
@@ -130,6 +130,7 @@ test('attach with Upgrade: 101 UPGRADED, log replay, live frames, close at exit;
   backend.containers.exit('web', 0);
   await closed;
   assert.deepEqual(demux(Buffer.concat(chunks)), [[1, 'out\n'], [2, 'err\n'], [1, 'live\n']]);
+  assert.equal(Buffer.concat(backend.containers.stdinReceived).toString(), 'typed input\n');
   const missing = await request(sock, 'POST', '/containers/nope/attach?stream=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } }).catch(() => undefined);
   if (missing) assert.equal(missing.status, 404);
 });

@@ -1,9 +1,12 @@
 // In-memory fakes of the engine services, enough to drive the API adapter in tests.
 import { Readable, PassThrough } from 'node:stream';
-import type { Container, ContainerService, CreateContainerRequest, LogRecord, WaitCondition, ContainerListOptions } from '../src/container/types';
+import type {
+  AttachOptions, AttachSession, Container, ContainerService, CreateContainerRequest, ExecAttachment, ExecCreateRequest, ExecInspect, ExecService,
+  LogRecord, WaitCondition, ContainerListOptions,
+} from '../src/container/types';
 import type { Image, ImageService, ImageDeleteItem, ImageHistoryItem } from '../src/image/types';
 import type { LayerStore, RootfsStore } from '../src/snapshot/types';
-import { ConflictError, NotFoundError, NotModifiedError, InvalidArgumentError } from '../src/errors';
+import { ConflictError, NotFoundError, NotModifiedError, InvalidArgumentError, NotImplementedError } from '../src/errors';
 import { EventBus } from '../src/events';
 import type { ApiBackend, SystemInfo } from '../src/api';
 import { newId } from '../src/util/ids';
@@ -47,6 +50,10 @@ export class FakeImages implements ImageService {
     this.imported.push({ bytes, reference: options.reference, changes: options.changes });
     return fakeImage(options.reference ?? 'x:latest');
   }
+  async commit(): Promise<Image> {
+    throw new NotImplementedError('commit is not faked');
+  }
+
   async load(source: Readable): Promise<{ images: Image[]; messages: string[] }> {
     for await (const chunk of source) void chunk;
     return { images: [fakeImage()], messages: ['Loaded image: busybox:latest'] };
@@ -121,13 +128,28 @@ export class FakeContainers implements ContainerService {
   async rename(idOrName: string, newName: string): Promise<void> { this.get(idOrName).name = newName; }
   async prune(): Promise<{ deleted: string[]; spaceReclaimed: number }> { return { deleted: [], spaceReclaimed: 0 }; }
   logs(idOrName: string): Readable { this.get(idOrName); return Readable.from(this.records); }
-  attachOutput(idOrName: string, signal?: AbortSignal): Readable {
+  /** What attached clients sent as stdin, and whether they ended it. */
+  stdinReceived: Buffer[] = [];
+  stdinEnded = false;
+  resized: Array<[number, number]> = [];
+  readonly exec = new FakeExecs(this);
+  async attach(idOrName: string, options: AttachOptions): Promise<AttachSession> {
     this.get(idOrName);
-    const s = new PassThrough({ objectMode: true });
-    this.live.add(s);
-    s.on('close', () => this.live.delete(s));
-    signal?.addEventListener('abort', () => s.destroy(), { once: true });
-    return s;
+    const output = new PassThrough({ objectMode: true });
+    this.live.add(output);
+    output.on('close', () => this.live.delete(output));
+    let stdin: PassThrough | undefined;
+    if (options.stdin) {
+      stdin = new PassThrough();
+      stdin.on('data', (d: Buffer) => this.stdinReceived.push(d));
+      stdin.on('end', () => { this.stdinEnded = true; });
+    }
+    return { output, stdin, detached: false, close: () => { output.destroy(); } };
+  }
+  resize(idOrName: string, height: number, width: number): void {
+    const c = this.get(idOrName);
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    this.resized.push([height, width]);
   }
   /** Test hook: emit live output to attached clients. */
   emit(record: LogRecord): void { for (const s of this.live) s.write(record); }
@@ -159,5 +181,46 @@ export const fakeSystem: SystemInfo = {
 
 export function fakeBackend(): ApiBackend & { containers: FakeContainers; images: FakeImages } {
   const events = new EventBus();
-  return { events, containers: new FakeContainers(events), images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
+  const containerFs = {} as ApiBackend['containerFs']; // fs operations are tested end to end
+  return { events, containers: new FakeContainers(events), containerFs, images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
+}
+
+/** Execs that echo their command line on stdout and exit 0 (or 126 for "/missing"). */
+export class FakeExecs implements ExecService {
+  items = new Map<string, { containerId: string; req: ExecCreateRequest; exitCode: number | null; running: boolean }>();
+  constructor(private readonly containers: FakeContainers) {}
+  create(containerIdOrName: string, req: ExecCreateRequest): string {
+    const c = this.containers.get(containerIdOrName);
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    if (!req.Cmd || req.Cmd.length === 0) throw new InvalidArgumentError('No exec command specified');
+    const id = newId();
+    this.items.set(id, { containerId: c.id, req, exitCode: null, running: false });
+    return id;
+  }
+  private find(id: string) {
+    const e = this.items.get(id);
+    if (!e) throw new NotFoundError(`No such exec instance: ${id}`);
+    return e;
+  }
+  inspect(id: string): ExecInspect {
+    const e = this.find(id);
+    const cmd = e.req.Cmd ?? [];
+    return {
+      CanRemove: false, ContainerID: e.containerId, DetachKeys: '', ExitCode: e.exitCode, ID: id, OpenStderr: !!e.req.AttachStderr,
+      OpenStdin: !!e.req.AttachStdin, OpenStdout: !!e.req.AttachStdout,
+      ProcessConfig: { arguments: cmd.slice(1), entrypoint: cmd[0], privileged: false, tty: !!e.req.Tty, user: e.req.User ?? '' }, Running: e.running, Pid: 0,
+    };
+  }
+  async startDetached(id: string): Promise<void> { const e = this.find(id); e.exitCode = 0; }
+  async startAttached(id: string): Promise<ExecAttachment> {
+    const e = this.find(id);
+    if (e.exitCode !== null) throw new ConflictError(`Exec command ${id} has already run`);
+    const cmd = e.req.Cmd ?? [];
+    if (cmd[0] === '/missing') { e.exitCode = 126; throw new Error('OCI runtime exec failed: exec: "/missing": no such file'); }
+    const output = Readable.from([{ stream: 'stdout', time: '', data: Buffer.from(cmd.join(' ') + '\n') }]);
+    e.exitCode = 0;
+    return { tty: !!e.req.Tty, output, stdin: undefined, done: Promise.resolve(0), close: () => output.destroy() };
+  }
+  resize(id: string): void { this.find(id); }
+  idsOf(containerId: string): string[] { return [...this.items].filter(([, e]) => e.containerId === containerId).map(([id]) => id); }
 }

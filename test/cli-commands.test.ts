@@ -258,9 +258,9 @@ test('version uses the server answer; help, unknown and later-milestone commands
   const unknown = await berth(daemon.host, ['frobnicate']);
   assert.equal(unknown.code, 1);
   assert.equal(unknown.stderr, "berth: unknown command: berth frobnicate\n\nRun 'berth --help' for more information\n");
-  const later = await berth(daemon.host, ['exec', 'web', 'ls']);
+  const later = await berth(daemon.host, ['port', 'web']);
   assert.equal(later.code, 1);
-  assert.equal(later.stderr, "berth: 'exec' is not implemented yet\n");
+  assert.equal(later.stderr, "berth: 'port' is not implemented yet\n");
   const args = await berth(daemon.host, ['rename', 'a']);
   assert.equal(args.code, 1);
   assert.match(args.stderr, /^berth: 'berth rename' requires 2 arguments\n/);

@@ -123,17 +123,57 @@ test('logs: partial lines joined, tail, since/until, follow ends at exit', async
   assert.equal(h.service.get(c.id).state.Status, 'exited');
 });
 
-test('attachOutput before start receives everything and ends at exit', async () => {
+test('attach before start receives everything and ends at exit', async () => {
   const c = await create(['sh', '-c', 'echo one; echo two >&2; sleep 0.2; echo three']);
-  const attached = collect(h.service.attachOutput(c.id));
+  const session = await h.service.attach(c.id, { stdin: false, stdout: true, stderr: true });
+  const attached = collect(session.output);
   await h.service.start(c.id);
   const recs = await attached;
   assert.equal(text(recs, 'stdout'), 'one\nthree\n');
   assert.equal(text(recs, 'stderr'), 'two\n');
+  await h.service.wait(c.id);
   // A second run of the same container: attach sees only the new output.
-  const again = collect(h.service.attachOutput(c.id));
+  const again = collect((await h.service.attach(c.id, { stdin: false, stdout: true, stderr: false })).output);
   await h.service.start(c.id);
-  assert.equal(text(await again, 'stdout'), 'one\nthree\n');
+  const second = await again;
+  assert.equal(text(second, 'stdout'), 'one\nthree\n');
+  assert.equal(text(second, 'stderr'), '');
+});
+
+test('attach with stdin feeds the process and a half-close ends its input', async () => {
+  const c = await create(['sh', '-c', 'wc -c; echo done >&2'], { config: { OpenStdin: true, StdinOnce: true, AttachStdin: true } });
+  const session = await h.service.attach(c.id, { stdin: true, stdout: true, stderr: true });
+  const attached = collect(session.output);
+  await h.service.start(c.id);
+  const payload = Buffer.alloc(3 * 1024 * 1024, 0x61);
+  session.stdin!.end(payload);
+  const recs = await attached;
+  assert.equal(text(recs, 'stdout').trim(), String(payload.length));
+  assert.equal(text(recs, 'stderr'), 'done\n');
+});
+
+test('exec runs in a running container with its exit code, and is refused when not running', async () => {
+  const c = await create(['sleep', '100']);
+  await h.service.start(c.id);
+  const id = h.service.exec.create(c.id, { Cmd: ['sh', '-c', 'echo out; echo err >&2; exit 7'], AttachStdout: true, AttachStderr: true });
+  const att = await h.service.exec.startAttached(id);
+  const recs = await collect(att.output);
+  assert.equal(await att.done, 7);
+  assert.equal(text(recs, 'stdout'), 'out\n');
+  assert.equal(text(recs, 'stderr'), 'err\n');
+  const info = h.service.exec.inspect(id);
+  assert.equal(info.ExitCode, 7);
+  assert.equal(info.Running, false);
+  await assert.rejects(h.service.exec.startAttached(id), /has already run/);
+  const bad = h.service.exec.create(c.id, { Cmd: ['/no/such/binary'], AttachStdout: true });
+  await assert.rejects(h.service.exec.startDetached(bad), /OCI runtime exec failed/);
+  assert.equal(h.service.exec.inspect(bad).ExitCode, 126);
+  await h.service.pause(c.id);
+  assert.throws(() => h.service.exec.create(c.id, { Cmd: ['true'] }), /is paused/);
+  await h.service.unpause(c.id);
+  await h.service.kill(c.id);
+  await h.service.wait(c.id);
+  assert.throws(() => h.service.exec.create(c.id, { Cmd: ['true'] }), /is not running/);
 });
 
 test('prune removes stopped containers matching the filters', async () => {

@@ -45,7 +45,7 @@ async function startContainer(id: string, cmd: string[], c: Partial<ContainerCon
   });
   fs.writeFileSync(path.join(bundle, 'config.json'), serializeSpec(spec));
   const logPath = path.join(dir, 'container.log');
-  const started = await runtime.start({ id, bundleDir: bundle, logPath, tty: false, openStdin: false });
+  const started = await runtime.start({ id, bundleDir: bundle, logPath, tty: false, openStdin: false, leaveStdinOpen: false });
   return { bundle, logPath, ...started };
 }
 

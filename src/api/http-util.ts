@@ -26,7 +26,15 @@ export function queryString(query: URLSearchParams, key: string): string | undef
 
 const MAX_JSON_BODY = 16 * 1024 * 1024;
 
+/** Bodies of upgraded requests, read off the raw socket before dispatch (node leaves them there). */
+const upgradeBodies = new WeakMap<http.IncomingMessage, Buffer>();
+
+export function setUpgradeBody(req: http.IncomingMessage, body: Buffer): void {
+  upgradeBodies.set(req, body);
+}
+
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  if (req.headers.upgrade !== undefined) return upgradeBodies.get(req) ?? Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

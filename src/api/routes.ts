@@ -11,10 +11,14 @@ import * as life from './handlers/containers-lifecycle';
 import { waitContainer } from './handlers/containers-wait';
 import { containerLogs } from './handlers/containers-logs';
 import { attachContainer, attachWebsocket } from './handlers/containers-attach';
+import * as exec from './handlers/containers-exec';
+import { resizeContainer } from './handlers/containers-resize';
 import { imageHistory, inspectImage, listImages } from './handlers/images-read';
 import { pruneImages, removeImage, tagImage } from './handlers/images-write';
 import { createImage, loadImages, saveImage, saveImages } from './handlers/images-transfer';
 import * as un from './handlers/unsupported';
+import * as cfs from './handlers/containers-fs';
+import { commitContainer } from './handlers/commit';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -29,7 +33,7 @@ const systemRoutes: Route[] = [
   r('POST', '/auth', ni('registry login (/auth)')),
   r('POST', '/session', ni('interactive sessions (/session)')),
   r('GET', '/distribution/{name:.*}/json', ni('registry distribution inspect')),
-  r('POST', '/commit', ni('container commit')),
+  r('POST', '/commit', commitContainer),
   r('POST', '/build', ni('image build')),
   r('POST', '/build/prune', ni('build cache prune')),
   r('POST', '/build/cancel', ni('build cancel')),
@@ -51,23 +55,23 @@ const containerRoutes: Route[] = [
   r('POST', '/containers/{name:.*}/rename', life.renameContainer),
   r('POST', '/containers/{name:.*}/wait', waitContainer),
   r('POST', '/containers/{name:.*}/attach', attachContainer),
-  r('GET', '/containers/{name:.*}/changes', ni('container changes (diff)')),
-  r('GET', '/containers/{name:.*}/export', ni('container export')),
+  r('GET', '/containers/{name:.*}/changes', cfs.containerChanges),
+  r('GET', '/containers/{name:.*}/export', cfs.exportContainer),
   r('GET', '/containers/{name:.*}/top', ni('container top')),
   r('GET', '/containers/{name:.*}/stats', ni('container stats')),
-  r('GET', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('HEAD', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('PUT', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('POST', '/containers/{name:.*}/resize', ni('container resize')),
+  r('GET', '/containers/{name:.*}/archive', cfs.getArchive),
+  r('HEAD', '/containers/{name:.*}/archive', cfs.headArchive),
+  r('PUT', '/containers/{name:.*}/archive', cfs.putArchive),
+  r('POST', '/containers/{name:.*}/resize', resizeContainer),
   r('POST', '/containers/{name:.*}/update', ni('container update')),
-  r('POST', '/containers/{name:.*}/exec', ni('exec')),
+  r('POST', '/containers/{name:.*}/exec', exec.createExec),
   r('GET', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('POST', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('DELETE', '/containers/{name:.*}/checkpoints/{checkpoint}', ni('checkpoints')),
   r('DELETE', '/containers/{name:.*}', life.removeContainer),
-  r('GET', '/exec/{id}/json', ni('exec')),
-  r('POST', '/exec/{id}/start', ni('exec')),
-  r('POST', '/exec/{id}/resize', ni('exec')),
+  r('GET', '/exec/{id}/json', exec.inspectExec),
+  r('POST', '/exec/{id}/start', exec.startExec),
+  r('POST', '/exec/{id}/resize', exec.resizeExec),
 ];
 
 const imageRoutes: Route[] = [

@@ -6,6 +6,7 @@ import type { ApiBackend, RequestContext } from './context';
 import { Router, type Route } from './router';
 import { API_VERSION, splitVersion } from './version';
 import { sendError } from './errors';
+import { setUpgradeBody } from './http-util';
 import { isHijacked } from './streams/hijack';
 import { NotFoundError } from '../errors';
 import { log } from '../util/logger';
@@ -73,14 +74,21 @@ export function createHttpServer(dispatcher: ApiDispatcher): { server: http.Serv
     void dispatcher.dispatch(req, res, req.socket, false);
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    // Node hands the raw socket over; give handlers a normal response object anyway.
-    if (head.length > 0) socket.unshift(head);
+    // Node hands the raw socket over with the request body still on it (exec start sends
+    // one): take Content-Length bytes off first, the rest is the client's stream.
+    const length = Number.parseInt(String(req.headers['content-length'] ?? '0'), 10) || 0;
+    void takeBytes(socket, head, length).then((body) => {
+      setUpgradeBody(req, body);
+      dispatchUpgrade(req, socket);
+    }, () => socket.destroy());
+  });
+  const dispatchUpgrade = (req: http.IncomingMessage, socket: net.Socket) => {
     const res = new http.ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
     res.once('finish', () => { if (!isHijacked(socket)) socket.end(); });
     void dispatcher.dispatch(req, res, socket, true);
-  });
+  };
   server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
     // After a hijack the client's stdin bytes reach node's parser; that is not an error.
     if (isHijacked(socket)) return;
@@ -91,4 +99,34 @@ export function createHttpServer(dispatcher: ApiDispatcher): { server: http.Serv
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   return { server, sockets };
+}
+
+const MAX_UPGRADE_BODY = 1024 * 1024;
+
+/** Reads exactly `length` bytes (starting with `head`) off the socket; what follows is unshifted back. */
+function takeBytes(socket: net.Socket, head: Buffer, length: number): Promise<Buffer> {
+  if (length > MAX_UPGRADE_BODY) return Promise.reject(new Error('upgrade request body too large'));
+  if (head.length >= length) {
+    if (head.length > length) socket.unshift(head.subarray(length));
+    return Promise.resolve(head.subarray(0, length));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks = [head];
+    let have = head.length;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      have += chunk.length;
+      if (have < length) return;
+      cleanup();
+      socket.pause();
+      const all = Buffer.concat(chunks);
+      if (all.length > length) socket.unshift(all.subarray(length));
+      resolve(all.subarray(0, length));
+    };
+    const onEnd = () => { cleanup(); reject(new Error('connection closed inside the request body')); };
+    const cleanup = () => { socket.off('data', onData); socket.off('end', onEnd); socket.off('close', onEnd); };
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+  });
 }

@@ -15,6 +15,20 @@ export interface LogsOptions {
   stdout?: boolean; stderr?: boolean; follow?: boolean; timestamps?: boolean;
   since?: string; until?: string; tail?: string; details?: boolean; signal?: AbortSignal;
 }
+export interface ExecCreateConfig {
+  Cmd: string[];
+  User?: string;
+  Privileged?: boolean;
+  Tty?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Env?: string[];
+  WorkingDir?: string;
+  DetachKeys?: string;
+  ConsoleSize?: [number, number];
+}
+export interface ExecInspectResponse { ID: string; Running: boolean; ExitCode: number | null; Pid: number; ContainerID: string }
 export interface AttachOptions { stream?: boolean; logs?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean; detachKeys?: string }
 
 export class ContainerApi {
@@ -109,6 +123,30 @@ export class ContainerApi {
         stdout: o.stdout || undefined, stderr: o.stderr || undefined, detachKeys: o.detachKeys,
       },
     });
+  }
+
+  /** POST /containers/{id}/exec → the exec ID. */
+  async execCreate(id: string, config: ExecCreateConfig): Promise<string> {
+    const res = await this.c.json<{ Id: string }>({ method: 'POST', path: `/containers/${enc(id)}/exec`, body: config });
+    return res.Id;
+  }
+
+  /** Detached start: returns once the process runs. */
+  async execStartDetached(execId: string): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/exec/${enc(execId)}/start`, body: { Detach: true, Tty: false } });
+  }
+
+  /** Attached start: the hijacked stream of the exec's stdio. */
+  execStartAttached(execId: string, tty: boolean, consoleSize?: [number, number]): Promise<HijackedConnection> {
+    return this.c.hijack({ method: 'POST', path: `/exec/${enc(execId)}/start`, body: { Detach: false, Tty: tty, ConsoleSize: consoleSize } });
+  }
+
+  execInspect(execId: string): Promise<ExecInspectResponse> {
+    return this.c.json({ method: 'GET', path: `/exec/${enc(execId)}/json` });
+  }
+
+  async execResize(execId: string, height: number, width: number): Promise<void> {
+    await this.c.call({ method: 'POST', path: `/exec/${enc(execId)}/resize`, query: { h: height, w: width } });
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

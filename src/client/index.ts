@@ -10,9 +10,10 @@ export { ApiError, ConnectionError } from './errors';
 export { DEFAULT_HOST, parseHost, resolveHost, type DaemonAddress } from './host';
 export { FrameDecoder, encodeFrame, demuxStream, jsonLines, textLines, type StdStream } from './streams';
 export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './filters';
-export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition } from './containers';
+export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition, type ExecCreateConfig, type ExecInspectResponse } from './containers';
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
+export { ContainerFsApi, decodePathStat, isGoDir, isGoSymlink, type ContainerPathStat, type ContainerChange, type CommitOptions } from './container-fs';
 export type * from './types';
 
 /** One daemon connection with its typed endpoint groups. */

@@ -10,6 +10,7 @@ import { KeyedMutex } from './locks';
 import type { ContainerRepository } from './repository';
 import type { Container } from './types';
 import type { Waiters } from './waiters';
+import type { PendingAttaches } from './attach';
 
 export interface ContainerServiceDeps {
   db: MetadataDb;
@@ -28,6 +29,10 @@ export interface ServiceContext extends ContainerServiceDeps {
   repo: ContainerRepository;
   locks: KeyedMutex;
   waiters: Waiters;
+  /** Attach sessions waiting for their container's next start. */
+  pendingAttaches: PendingAttaches;
+  /** Called when a container starts again or is removed: its exec instances are forgotten. */
+  forgetExecs: (id: string) => void;
   /** Set by close(): exits are left for the next daemon's recover(). */
   closed: boolean;
 }

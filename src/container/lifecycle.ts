@@ -42,9 +42,13 @@ export async function startLocked(ctx: ServiceContext, id: string, options: { re
     writeFileSync(path.join(bundle, 'config.json'), serializeSpec(spec), { mode: 0o600 });
     // Taken before the process runs so that FinishedAt (the exit file's mtime) is never earlier.
     const startedAt = nowRfc3339Nano();
+    ctx.forgetExecs(id);
     const { pid, conmonPid } = await ctx.runtime.start({
       id, bundleDir: bundle, logPath: c.logPath, tty: c.config.Tty, openStdin: c.config.OpenStdin,
+      // dockerd closes stdin after the first attached client only for StdinOnce without a TTY.
+      leaveStdinOpen: c.config.Tty || !c.config.StdinOnce,
       logSizeMax: logSizeMax(c.hostConfig.LogConfig?.Config?.['max-size']),
+      beforeStart: async () => { ctx.pendingAttaches.connectAll(id, bundle); },
     });
     const started = ctx.repo.saveState(id, {
       Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,

@@ -63,6 +63,8 @@ export async function removeLocked(ctx: ServiceContext, id: string): Promise<voi
   ctx.runtime.clearExit(id);
   rmSync(containerDir(ctx, id), { recursive: true, force: true });
   ctx.repo.delete(id);
+  ctx.pendingAttaches.endAll(id);
+  ctx.forgetExecs(id);
   publish(ctx, 'destroy', rec.container);
   ctx.waiters.removed(id, { StatusCode: rec.container.state.ExitCode });
 }

@@ -2,9 +2,11 @@
 // and reacts to exits reported by the runtime.
 import type { Readable } from 'node:stream';
 import { log } from '../util/logger';
-import { NotModifiedError } from '../errors';
-import type { RuntimeExit } from '../runtime';
-import { isRunningState, publish, type ContainerServiceDeps, type ServiceContext } from './context';
+import { ConflictError, NotModifiedError } from '../errors';
+import { resizeTerminal, type RuntimeExit } from '../runtime';
+import { AttachSessionImpl, PendingAttaches, type AttachOptions, type AttachSession } from './attach';
+import { ExecManager } from './exec';
+import { bundleDir, isRunningState, publish, type ContainerServiceDeps, type ServiceContext } from './context';
 import { createContainer } from './create';
 import { filterContainers } from './filters';
 import { HealthMonitor } from './health/monitor';
@@ -24,9 +26,15 @@ export class ContainerServiceImpl implements ContainerService {
   private readonly ctx: ServiceContext;
   private readonly restarts: RestartManager;
   private readonly health: HealthMonitor;
+  readonly exec: ExecManager;
 
   constructor(deps: ContainerServiceDeps) {
-    this.ctx = { ...deps, repo: new ContainerRepository(deps.db), locks: new KeyedMutex(), waiters: new Waiters(), closed: false };
+    let execs: ExecManager | undefined;
+    this.ctx = {
+      ...deps, repo: new ContainerRepository(deps.db), locks: new KeyedMutex(), waiters: new Waiters(), closed: false,
+      pendingAttaches: new PendingAttaches(), forgetExecs: (id) => execs?.forgetContainer(id),
+    };
+    this.exec = execs = new ExecManager(this.ctx);
     this.restarts = new RestartManager(this.ctx);
     this.health = new HealthMonitor(this.ctx);
     deps.runtime.onExit((id, exit) => { void this.onExit(id, exit); });
@@ -147,12 +155,24 @@ export class ContainerServiceImpl implements ContainerService {
     }));
   }
 
-  attachOutput(idOrName: string, signal?: AbortSignal): Readable {
+  async attach(idOrName: string, options: AttachOptions): Promise<AttachSession> {
+    const { id } = this.get(idOrName);
+    // Under the lock: a start in progress either already connected the waiting sessions or will.
+    return this.ctx.locks.run(id, async () => {
+      const c = this.get(id);
+      const session = new AttachSessionImpl(options, c.config.Tty,
+        (s) => this.ctx.pendingAttaches.remove(id, s), () => publish(this.ctx, 'detach', this.get(id)));
+      publish(this.ctx, 'attach', c);
+      if (c.state.Running && !c.state.Restarting) session.connect(bundleDir(this.ctx, id));
+      else this.ctx.pendingAttaches.add(id, session);
+      return session;
+    });
+  }
+
+  resize(idOrName: string, height: number, width: number): void {
     const c = this.get(idOrName);
-    publish(this.ctx, 'attach', c);
-    return this.logStream(c, true, signal, (done, streamSignal) => ({
-      file: c.logPath, startAtEnd: true, join: false, stdout: true, stderr: true, follow: true, done, signal: streamSignal,
-    }));
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    resizeTerminal(bundleDir(this.ctx, c.id), height, width);
   }
 
   /** A log stream whose exit waiter (registered now, synchronously) is dropped when the stream closes. */

@@ -1,6 +1,11 @@
 // Container model and lifecycle service contract. Config and HostConfig keep Docker's
 // field names: they are what users send and what inspect returns.
 import type { Readable } from 'node:stream';
+import type { AttachOptions, AttachSession } from './attach';
+import type { ExecService } from './exec-types';
+
+export type { AttachOptions, AttachSession } from './attach';
+export type * from './exec-types';
 
 export interface ContainerConfig {
   Hostname: string;
@@ -174,8 +179,15 @@ export interface ContainerService {
   prune(filters?: Record<string, string[]>): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   /** Log records; with follow, the stream ends when the container stops (or the signal aborts). */
   logs(idOrName: string, options: LogOptions, signal?: AbortSignal): Readable; // object mode, LogRecord
-  /** Live output from now on (attach without stdin); ends when the container exits. */
-  attachOutput(idOrName: string, signal?: AbortSignal): Readable; // object mode, LogRecord
+  /**
+   * Attaches to the container's stdio through conmon; when it is not running the session
+   * waits for the next start and sees all of its output.
+   */
+  attach(idOrName: string, options: AttachOptions): Promise<AttachSession>;
+  /** Resizes the container's terminal. ConflictError when it is not running. */
+  resize(idOrName: string, height: number, width: number): void;
+  /** Exec instances (docker exec). */
+  readonly exec: ExecService;
   /** Bytes in the container's upper dir and of its image chain (ps -s). */
   sizes(idOrName: string): Promise<{ sizeRw: number; sizeRootFs: number }>;
   /** Containers using an image (for image delete). */

@@ -4,12 +4,13 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConflictError, InternalError, NotFoundError } from '../errors';
 import { launchConmon, CreateFailedError } from './conmon';
+import { launchConmonExec } from './conmon-exec';
 import { ExitWatcher } from './exit-watcher';
 import { Runc, RuncError } from './runc';
 import { runProbe } from './probe';
 import { translateCreateError } from './start-errors';
 import { which } from './which';
-import type { ContainerRuntime, ProbeOptions, ProbeResult, RuntimeCreateOptions, RuntimeExit, RuntimeStatus } from './types';
+import type { ContainerRuntime, ExecSession, ProbeOptions, ProbeResult, RuntimeCreateOptions, RuntimeExecOptions, RuntimeExit, RuntimeStatus } from './types';
 
 export interface RuntimeOptions {
   runtimePath: string;
@@ -24,6 +25,7 @@ export class ConmonRuntime implements ContainerRuntime {
   private readonly exitDir: string;
   private readonly persistRoot: string;
   private readonly socketDir: string;
+  private readonly execRoot: string;
   private readonly watcher: ExitWatcher;
   private readonly conmonPath: string;
   private readonly runtimePath: string;
@@ -36,7 +38,10 @@ export class ConmonRuntime implements ContainerRuntime {
     this.exitDir = path.join(options.conmonRoot, 'exits');
     this.persistRoot = path.join(options.conmonRoot, 'persist');
     this.socketDir = path.join(options.conmonRoot, 'sockets');
-    for (const dir of [options.runtimeRoot, this.exitDir, this.persistRoot, this.socketDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.execRoot = path.join(options.conmonRoot, 'exec');
+    // Exec sessions do not outlive the daemon that started them.
+    rmSync(this.execRoot, { recursive: true, force: true });
+    for (const dir of [options.runtimeRoot, this.exitDir, this.persistRoot, this.socketDir, this.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o700 });
     // conmon's own messages go to /dev/null once it daemonizes; only debug is worth asking for.
     this.logLevel = options.logLevel === 'debug' ? 'debug' : 'error';
     this.watcher = new ExitWatcher(this.exitDir, this.persistRoot);
@@ -65,6 +70,7 @@ export class ConmonRuntime implements ContainerRuntime {
         logLevel: this.logLevel,
         tty: o.tty,
         openStdin: o.openStdin,
+        leaveStdinOpen: o.leaveStdinOpen,
         logSizeMax: o.logSizeMax,
       });
     } catch (err) {
@@ -76,6 +82,7 @@ export class ConmonRuntime implements ContainerRuntime {
     }
     const conmonPid = readPidFile(path.join(persistDir, 'conmon.pid'));
     try {
+      if (o.beforeStart) await o.beforeStart();
       await this.runc.start(o.id);
     } catch (err) {
       await this.runc.delete(o.id, true).catch(() => undefined);
@@ -145,6 +152,27 @@ export class ConmonRuntime implements ContainerRuntime {
     } catch {
       return false;
     }
+  }
+
+  exec(o: RuntimeExecOptions): ExecSession {
+    const dir = path.join(this.execRoot, o.execId);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let session;
+    try {
+      session = launchConmonExec({
+        conmonPath: this.conmonPath, runtimePath: this.runtimePath, runtimeRoot: this.options.runtimeRoot,
+        containerId: o.containerId, execId: o.execId, dir, socketDir: this.socketDir,
+        // conmon's debug lines from its runc child would land in the exec's own stderr.
+        logLevel: 'error',
+        process: o.process, openStdin: o.openStdin, attach: o.attach,
+      });
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const cleanup = () => { rmSync(dir, { recursive: true, force: true }); };
+    session.exit.then(cleanup, cleanup);
+    return { dir, ready: session.ready, begin: () => session.begin(), abort: () => session.abort(), pid: session.pid, exit: session.exit };
   }
 
   close(): void {

@@ -20,6 +20,7 @@ export interface ConmonLaunch {
   logLevel: string;
   tty: boolean;
   openStdin: boolean;
+  leaveStdinOpen: boolean;
   logSizeMax?: number;
 }
 
@@ -38,6 +39,7 @@ export function conmonArgs(o: ConmonLaunch): string[] {
   ];
   if (o.tty) args.push('-t');
   if (o.openStdin) args.push('-i');
+  if (o.openStdin && o.leaveStdinOpen) args.push('--leave-stdin-open');
   if (o.logSizeMax !== undefined && o.logSizeMax > 0) args.push('--log-size-max', String(o.logSizeMax));
   return args;
 }

@@ -1,5 +1,6 @@
 // Low-level runtime contract: one conmon per container driving runc. The daemon never
 // holds a container's stdio; conmon keeps it (k8s-file log, attach socket, exit file).
+import type { OciProcess } from './spec';
 
 export interface RuntimeCreateOptions {
   id: string;
@@ -7,7 +8,30 @@ export interface RuntimeCreateOptions {
   logPath: string; // k8s-file log written by conmon
   tty: boolean;
   openStdin: boolean;
+  /** Keep the process's stdin open when an attached client goes away (TTY, or not StdinOnce). */
+  leaveStdinOpen: boolean;
   logSizeMax?: number;
+  /** Runs after `runc create`, before `runc start`: attach clients connect here so no output is missed. */
+  beforeStart?: () => Promise<void>;
+}
+
+export interface RuntimeExecOptions {
+  containerId: string;
+  execId: string;
+  process: OciProcess;
+  openStdin: boolean;
+  /** Wait for an attach client (ExecSession.begin) before the process runs. */
+  attach: boolean;
+}
+
+export interface ExecSession {
+  /** The session dir: attach socket and ctl fifo for connectAttach / resizeTerminal. */
+  readonly dir: string;
+  readonly ready: Promise<void>;
+  begin(): void;
+  abort(): void;
+  readonly pid: Promise<number>;
+  readonly exit: Promise<number>;
 }
 
 export interface RuntimeExit {
@@ -53,5 +77,7 @@ export interface ContainerRuntime {
   isConmonAlive(conmonPid: number): boolean;
   /** Runs argv inside the running container (runc exec), killed with its process group after timeoutMs. */
   probe(id: string, argv: string[], options: ProbeOptions): Promise<ProbeResult>;
+  /** Runs a process in the running container under its own conmon; the session dir is removed after the exit. */
+  exec(options: RuntimeExecOptions): ExecSession;
   close(): void;
 }

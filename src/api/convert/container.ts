@@ -10,6 +10,8 @@ export interface ContainerViewDeps {
   images: ImageService;
   layers: LayerStore;
   rootfs: RootfsStore;
+  /** Exec instances of a container (inspect's ExecIDs). */
+  execIds?: (containerId: string) => string[];
 }
 
 export const GRAPH_DRIVER_NAME = 'overlay2';
@@ -73,6 +75,11 @@ function graphDriver(container: Container, deps: ContainerViewDeps): Record<stri
   return { Data: data, Name: GRAPH_DRIVER_NAME };
 }
 
+function execIds(container: Container, deps: ContainerViewDeps): string[] | null {
+  const ids = deps.execIds?.(container.id) ?? [];
+  return ids.length > 0 ? ids : null;
+}
+
 export function containerInspectJson(
   container: Container,
   deps: ContainerViewDeps,
@@ -96,7 +103,7 @@ export function containerInspectJson(
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: execIds(container, deps),
     HostConfig: container.hostConfig,
     GraphDriver: graphDriver(container, deps),
   };

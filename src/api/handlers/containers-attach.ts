@@ -1,41 +1,42 @@
-// POST /containers/{name}/attach: hijack the connection and stream the container's
-// output (the log first with logs=1, then live output with stream=1). Stdin is the
-// next milestone: bytes the client sends are read and dropped, never blocking.
+// POST /containers/{name}/attach: hijack the connection, replay the log (logs=1), then
+// stream the container's stdio through conmon's attach socket (stream=1): output as
+// frames (raw with a TTY), the client's bytes as stdin, its half-close as end of stdin.
 import type { RequestContext } from '../context';
-import type { LogRecord } from '../../container/types';
+import type { AttachSession } from '../../container/types';
 import { NotImplementedError } from '../../errors';
 import { queryBool } from '../http-util';
 import { recordEncoder, streamContentType } from '../streams/mux';
 import { hijack, socketSignal } from '../streams/hijack';
-import { pipeRecords } from './containers-logs';
+import { pipeRecordsTo } from '../streams/records';
+import { connectStdin } from '../streams/stdin';
 
 export async function attachContainer(ctx: RequestContext): Promise<void> {
   const { query, backend } = ctx;
   const container = backend.containers.get(ctx.params.name);
   const logs = queryBool(query, 'logs');
   const stream = queryBool(query, 'stream');
+  const stdin = queryBool(query, 'stdin');
   const stdout = queryBool(query, 'stdout');
   const stderr = queryBool(query, 'stderr');
   const tty = container.config.Tty;
 
+  // Opened before the hijack so bad input (detach keys) is still a plain HTTP error,
+  // and before any output is produced so none is lost.
+  const session: AttachSession | undefined = stream
+    ? await backend.containers.attach(container.id, { stdin, stdout, stderr, detachKeys: query.get('detachKeys') ?? undefined })
+    : undefined;
   const { signal, dispose } = socketSignal(ctx.socket, ctx.signal);
-  // Subscribe to live output before anything else so nothing produced meanwhile is lost.
-  const live = stream ? backend.containers.attachOutput(container.id, signal) : undefined;
   const socket = hijack(ctx, streamContentType(tty, ctx.version));
-  socket.on('data', () => undefined); // stdin: not wired yet, drained so the peer never blocks
-  socket.resume();
+  const disconnectStdin = connectStdin(socket, session?.stdin);
   const encode = recordEncoder({ tty, stdout, stderr });
-  const write = (record: LogRecord) => {
-    const bytes = encode(record);
-    if (bytes && !socket.destroyed) socket.write(bytes);
-  };
   try {
     if (logs && (stdout || stderr)) {
-      await pipeRecords(backend.containers.logs(container.id, { stdout, stderr, follow: false }, signal), write, signal);
+      await pipeRecordsTo(backend.containers.logs(container.id, { stdout, stderr, follow: false }, signal), encode, socket, signal);
     }
-    if (live) await pipeRecords(live, write, signal);
+    if (session) await pipeRecordsTo(session.output, encode, socket, signal);
   } finally {
-    live?.destroy();
+    disconnectStdin();
+    session?.close();
     dispose();
     if (!socket.destroyed) socket.end();
   }

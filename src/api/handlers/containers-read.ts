@@ -34,5 +34,5 @@ export async function inspectContainer(ctx: RequestContext): Promise<void> {
   const { backend, params, query } = ctx;
   const container = backend.containers.get(params.name);
   const sizes = queryBool(query, 'size') ? await backend.containers.sizes(container.id) : undefined;
-  sendJson(ctx.res, 200, containerInspectJson(container, backend, sizes));
+  sendJson(ctx.res, 200, containerInspectJson(container, { ...backend, execIds: (id) => backend.containers.exec.idsOf(id) }, sizes));
 }

@@ -43,7 +43,7 @@ async function runContainer(ctx: CommandContext, flags: FlagValues, args: string
   const { openAttach } = await import('../io/attach');
   // Attach and register the wait before starting, so neither output nor exit is missed.
   const [session, waiter] = await Promise.all([
-    openAttach(ctx, id, { ...attach, tty }),
+    openAttach(ctx, id, { ...attach, tty, detachKeys: flags.string('detach-keys') || undefined }),
     containers.waitRegistered(id, autoRemove ? 'removed' : 'next-exit'),
   ]).catch((err: unknown) => { throw toStatusError(err, 'run'); });
 
@@ -60,7 +60,9 @@ async function runContainer(ctx: CommandContext, flags: FlagValues, args: string
     if (tty && ctx.stdout.isTTY) stopProxy = chain(stopProxy, (await import('../io/tty-size')).monitorTtySize(ctx, id));
     let status;
     try {
-      status = await waiter.result;
+      const outcome = await Promise.race([waiter.result, session.detached.then(() => undefined)]);
+      if (outcome === undefined) return 0; // detached: the container keeps running
+      status = outcome;
     } catch (err) {
       ctx.err(`Error waiting for container: ${(err as Error).message}\n`);
       return 125;

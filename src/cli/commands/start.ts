@@ -11,7 +11,7 @@ async function startAttached(ctx: CommandContext, flags: FlagValues, name: strin
   const stdin = flags.bool('interactive') && info.Config.OpenStdin === true;
   const { openAttach } = await import('../io/attach');
   const [session, waiter] = await Promise.all([
-    openAttach(ctx, info.Id, { stdin, stdout: true, stderr: true, tty }),
+    openAttach(ctx, info.Id, { stdin, stdout: true, stderr: true, tty, detachKeys: flags.string('detach-keys') || undefined }),
     containers.waitRegistered(info.Id, info.HostConfig.AutoRemove ? 'removed' : 'next-exit'),
   ]);
   let stopProxy = tty ? () => {} : (await import('../io/signals')).proxySignals(ctx, info.Id);
@@ -22,7 +22,8 @@ async function startAttached(ctx: CommandContext, flags: FlagValues, name: strin
       throw new CliError(errorText(err), 1);
     }
     if (tty && ctx.stdout.isTTY) stopProxy = (await import('../io/tty-size')).monitorTtySize(ctx, info.Id);
-    const status = await waiter.result;
+    const status = await Promise.race([waiter.result, session.detached.then(() => undefined)]);
+    if (status === undefined) return 0; // detached
     await session.drain(2000);
     if (status.Error?.Message) throw new CliError(status.Error.Message, 125);
     return status.StatusCode;
@@ -57,7 +58,7 @@ export const start: CommandDef = {
         failed.push(name);
       }
     }
-    if (failed.length > 0) throw new CliError(`failed to start containers: ${failed.join(', ')}`, 1);
+    if (failed.length > 0) throw new CliError(`Error: failed to start containers: ${failed.join(', ')}`, 1);
     return 0;
   },
 };

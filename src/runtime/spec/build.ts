@@ -97,6 +97,10 @@ export function buildSpec(input: SpecInput): BuiltSpec {
     },
   };
   if (input.initBinary && initApplies(hc.PidMode)) applyInit(spec, input.initBinary);
+  const consoleSize = hc.ConsoleSize as [number, number] | undefined;
+  if (spec.process.terminal && Array.isArray(consoleSize) && consoleSize[0] > 0 && consoleSize[1] > 0) {
+    spec.process.consoleSize = { height: consoleSize[0], width: consoleSize[1] };
+  }
   if (hc.UTSMode !== 'host') {
     spec.hostname = config.Hostname;
     if (config.Domainname) spec.domainname = config.Domainname;

@@ -6,7 +6,7 @@ export { buildSpec, type SpecInput, type BuiltSpec } from './build';
 export { secureJoin, mkdirAllInRoot } from './secure-join';
 export { resolveUser, type ExecUser } from './user';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, READONLY_PATHS, maskedPaths } from './defaults';
-export { replaceOrAppendEnv } from './process';
+export { replaceOrAppendEnv, buildCapabilities } from './process';
 export { lookupInitBinary, IN_CONTAINER_INIT_PATH } from './init';
 export { hostHardLimits } from './rlimits';
 export { swapLimitSupported } from './resources';
