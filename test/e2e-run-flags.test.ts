@@ -177,3 +177,13 @@ test('-t without -i: a terminal, CRLF output, stdin not opened', async () => {
   const inspect = await d.dockerOk(['run', '-d', '-t', 'busybox', 'true']);
   assert.equal((await d.dockerOk(['inspect', '-f', '{{.Config.Tty}} {{.Config.OpenStdin}} {{.Config.AttachStdin}}', inspect.trim()])).trim(), 'true false false');
 });
+
+test('docker kill (SIGKILL) returns once the container is stopped, as dockerd', async () => {
+  for (let i = 0; i < 5; i++) {
+    const id = (await d.dockerOk(['run', '-d', 'busybox', 'sleep', '1000'])).trim();
+    assert.equal((await d.api('POST', `/v1.45/containers/${id}/kill`)).status, 204);
+    const state = (await d.api('GET', `/v1.45/containers/${id}/json`)).json as { State: { Status: string; ExitCode: number } };
+    assert.deepEqual([state.State.Status, state.State.ExitCode], ['exited', 137]);
+    await d.dockerOk(['rm', id]);
+  }
+});

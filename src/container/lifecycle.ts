@@ -86,8 +86,24 @@ export async function signalContainer(ctx: ServiceContext, id: string, signal: n
 export async function killContainer(ctx: ServiceContext, idOrName: string, rawSignal?: string): Promise<void> {
   const c = ctx.repo.resolve(idOrName).container;
   const signal = rawSignal ? parseSignal(rawSignal) : SIGKILL;
-  await signalContainer(ctx, c.id, signal, `Cannot kill container: ${idOrName}: Container ${c.id} is not running`);
+  if (signal !== SIGKILL) {
+    await signalContainer(ctx, c.id, signal, `Cannot kill container: ${idOrName}: Container ${c.id} is not running`);
+    return;
+  }
+  // dockerd's kill(): SIGKILL answers only once the exit was recorded (at most 10 s), so a
+  // following exec/inspect already sees the container stopped.
+  const ac = new AbortController();
+  const exited = ctx.waiters.add(c.id, 'next-exit', ac.signal);
+  exited.catch(() => undefined);
+  try {
+    await signalContainer(ctx, c.id, signal, `Cannot kill container: ${idOrName}: Container ${c.id} is not running`);
+    if (isRunningState(ctx.repo.resolve(c.id).container)) await exitWithin(ctx, c.id, KILL_WAIT_SEC, exited);
+  } finally {
+    ac.abort();
+  }
 }
+
+const KILL_WAIT_SEC = 10;
 
 /** Resolves true once the container's current run has exited, false after `timeoutSec` (-1: never). */
 function exitWithin(ctx: ServiceContext, id: string, timeoutSec: number, exited: Promise<unknown>): Promise<boolean> {
