@@ -7,6 +7,8 @@ import type { ContainerRuntime } from '../runtime';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { MetadataDb } from '../store';
 import { KeyedMutex } from './locks';
+import type { LogConfig } from './log-config';
+import type { LogRotator } from './log-rotation';
 import type { ContainerRepository } from './repository';
 import type { Container } from './types';
 import type { Waiters } from './waiters';
@@ -21,6 +23,8 @@ export interface ContainerServiceDeps {
   runtime: ContainerRuntime;
   events: EventBus;
   cgroupParent: string;
+  /** The daemon's --log-driver/--log-opt: merged into a container's LogConfig at create. */
+  logDefaults?: LogConfig;
 }
 
 export interface ServiceContext extends ContainerServiceDeps {
@@ -31,6 +35,8 @@ export interface ServiceContext extends ContainerServiceDeps {
   pendingAttaches: PendingAttaches;
   /** Called when a container starts again or is removed: its exec instances are forgotten. */
   forgetExecs: (id: string) => void;
+  /** Rotates the logs of running containers with max-size and max-file > 1. */
+  logRotator: LogRotator;
   /** Set by close(): exits are left for the next daemon's recover(). */
   closed: boolean;
 }

@@ -7,16 +7,9 @@ import { buildSpec, isStartError, mkdirAllInRoot, nowRfc3339Nano, serializeSpec,
 import { bundleDir, isRunningState, publish, type ServiceContext } from './context';
 import { parseSignal, SIGKILL } from './signals';
 import type { ContainerRecord } from './repository';
+import { conmonLogSizeMax, startLogPolicy, watchContainerLog } from './log-rotation';
 
 const DEFAULT_STOP_TIMEOUT = 10;
-
-/** LogConfig max-size ("10m", "1g", bytes) → conmon's --log-size-max; Docker's binary units. */
-function logSizeMax(value: string | undefined): number | undefined {
-  const m = value ? /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim()) : null;
-  if (!m) return undefined;
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  return Math.floor(Number(m[1]) * unit);
-}
 
 export async function startContainer(ctx: ServiceContext, idOrName: string): Promise<void> {
   const { id } = ctx.repo.resolve(idOrName).container;
@@ -44,9 +37,10 @@ export async function startLocked(ctx: ServiceContext, id: string): Promise<void
       id, bundleDir: bundle, logPath: c.logPath, tty: c.config.Tty, openStdin: c.config.OpenStdin,
       // dockerd closes stdin after the first attached client only for StdinOnce without a TTY.
       leaveStdinOpen: c.config.Tty || !c.config.StdinOnce,
-      logSizeMax: logSizeMax(c.hostConfig.LogConfig?.Config?.['max-size']),
+      logSizeMax: conmonLogSizeMax(startLogPolicy(c)), noLog: c.hostConfig.LogConfig.Type === 'none',
       beforeStart: async () => { ctx.pendingAttaches.connectAll(id, bundle); },
     });
+    watchContainerLog(ctx.logRotator, c, bundle);
     const started = ctx.repo.saveState(id, {
       Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
       Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt,

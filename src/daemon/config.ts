@@ -10,6 +10,8 @@ export interface DaemonConfig {
   pidfile: string; // --pidfile, default <execRoot>/berthd.pid
   cgroupParent: string; // --cgroup-parent, default "berth"
   seedBusybox: boolean; // --seed-busybox: import busybox:latest from the host's busybox-static when missing
+  logDriver: string; // --log-driver, default "json-file"
+  logOpts: Record<string, string>; // --log-opt key=value (repeatable): defaults for containers of that driver
 }
 
 /** Where each component keeps its files. */

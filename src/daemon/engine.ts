@@ -76,6 +76,7 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     closers.push(() => runtime.close());
     const containers = await createContainerService({
       db, root: layout.containersRoot, images, layers, rootfs, runtime, events, cgroupParent: config.cgroupParent,
+      logDefaults: { Type: config.logDriver, Config: config.logOpts },
     });
     closers.push(() => containers.close());
     images.setUsageChecker((imageId) => {

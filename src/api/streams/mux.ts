@@ -26,6 +26,7 @@ export function frame(stream: number, payload: Buffer): Buffer {
 export interface RecordEncoderOptions {
   tty: boolean;
   timestamps?: boolean;
+  details?: boolean; // prefix each record with its log attributes and a space (logs --details)
   stdout?: boolean;
   stderr?: boolean;
 }
@@ -40,6 +41,7 @@ export function recordEncoder(options: RecordEncoderOptions): (record: LogRecord
   return (record) => {
     if (record.stream === 'stdout' ? !wantStdout : !wantStderr) return undefined;
     let payload = record.data;
+    if (options.details) payload = Buffer.concat([Buffer.from(`${record.attrs ?? ''} `), payload]);
     if (options.timestamps) payload = Buffer.concat([Buffer.from(toRfc3339NanoUtc(record.time) + ' '), payload]);
     if (options.tty) return payload;
     return frame(record.stream === 'stdout' ? STREAM_STDOUT : STREAM_STDERR, payload);
