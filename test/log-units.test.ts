@@ -53,8 +53,8 @@ test('parseLogLine: streams, F/P tags, empty and malformed lines', () => {
 
 test('LineSplitter keeps an unfinished tail; PartialJoiner joins per stream', () => {
   const s = new LineSplitter();
-  assert.deepEqual(s.push(Buffer.from('a\nb')).map(String), ['a']);
-  assert.deepEqual(s.push(Buffer.from('c\n\nd')).map(String), ['bc', '']);
+  assert.deepEqual(s.push(Buffer.from('a\nb')).map(String), ['a\n']);
+  assert.deepEqual(s.push(Buffer.from('c\n\nd')).map(String), ['bc\n', '\n']);
   const j = new PartialJoiner();
   const chunk = (line: string) => parseLogLine(Buffer.from(line))!;
   assert.equal(j.add(chunk('2024-05-01T10:00:00.1Z stdout P ab')), undefined);

@@ -9,6 +9,9 @@ import { identityAt, openLogFiles, openNewerFiles, type FileIdentity, type OpenL
 import type { LogRecord } from './types';
 
 const readAsync = promisify(read);
+
+/** Receives records read; false stops the reading. */
+export type Sink = (records: LogRecord[]) => boolean | Promise<boolean>;
 const READ_SIZE = 256 * 1024;
 const NEWLINE = 0x0a;
 
@@ -18,7 +21,6 @@ export class LogSetReader {
   private seen = new Set<FileIdentity>();
   private readonly splitter = new LineSplitter();
   private readonly joiner = new PartialJoiner();
-  private readonly buf = Buffer.allocUnsafe(READ_SIZE);
 
   constructor(private readonly logPath: string) {
     this.files = openLogFiles(logPath);
@@ -49,16 +51,19 @@ export class LogSetReader {
     return true;
   }
 
-  /** Reads everything written so far, passing complete (joined) records to `onRecord`. */
-  async readAvailable(onRecord: (rec: LogRecord) => void): Promise<void> {
+  /**
+   * Reads everything written so far, passing complete (joined) records to `onBatch` one
+   * read at a time; stops early (false) when `onBatch` returns false.
+   */
+  async readAvailable(onBatch: Sink): Promise<boolean> {
     for (;;) {
       const current = this.files[0];
-      if (current) await this.readToEnd(current, onRecord);
+      if (current && !(await this.readToEnd(current, onBatch))) return false;
       if (this.files.length <= 1) {
         this.refresh();
-        if (this.files.length <= 1) return;
+        if (this.files.length <= 1) return true;
         // A newer file appeared after our last read: the current one may have grown before conmon switched.
-        if (current) await this.readToEnd(current, onRecord);
+        if (current && !(await this.readToEnd(current, onBatch))) return false;
       }
       if (this.files.length > 1) this.advance();
     }
@@ -74,17 +79,21 @@ export class LogSetReader {
     this.files = [];
   }
 
-  private async readToEnd(f: OpenLogFile, onRecord: (rec: LogRecord) => void): Promise<void> {
+  private async readToEnd(f: OpenLogFile, onBatch: Sink): Promise<boolean> {
     for (;;) {
-      const { bytesRead } = await readAsync(f.fd, this.buf, 0, READ_SIZE, this.offset);
-      if (bytesRead === 0) return;
+      // A fresh buffer per read: records point into it (no copy per line).
+      const buf = Buffer.allocUnsafe(READ_SIZE);
+      const { bytesRead } = await readAsync(f.fd, buf, 0, READ_SIZE, this.offset);
+      if (bytesRead === 0) return true;
       this.offset += bytesRead;
-      for (const line of this.splitter.push(this.buf.subarray(0, bytesRead))) {
+      const batch: LogRecord[] = [];
+      for (const line of this.splitter.push(buf.subarray(0, bytesRead))) {
         const chunk = parseLogLine(line);
         if (!chunk) continue;
         const rec = this.joiner.add(chunk);
-        if (rec) onRecord(rec);
+        if (rec) batch.push(rec);
       }
+      if (batch.length && !(await onBatch(batch))) return false;
     }
   }
 

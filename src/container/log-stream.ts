@@ -51,7 +51,7 @@ export function openLogStream(o: LogStreamOptions): Readable {
 
   const out = new Readable({
     objectMode: true,
-    highWaterMark: 64,
+    highWaterMark: 1024,
     read() { resume(); },
     destroy(err, cb) { closed = true; notify(); resume(); cb(err); },
   });
@@ -76,11 +76,13 @@ export function openLogStream(o: LogStreamOptions): Readable {
     return !closed;
   };
 
-  const readBatch = async (keepLast?: number): Promise<LogRecord[]> => {
+  /** Everything readable now, kept in memory (tail: bounded to about `keepLast` records). */
+  const readAll = async (keepLast: number): Promise<LogRecord[]> => {
     const records: LogRecord[] = [];
-    await reader.readAvailable((rec) => {
-      records.push(rec);
-      if (keepLast !== undefined && records.length > keepLast + TAIL_SLACK) records.splice(0, records.length - keepLast);
+    await reader.readAvailable((batch) => {
+      records.push(...batch);
+      if (records.length > keepLast + TAIL_SLACK) records.splice(0, records.length - keepLast);
+      return true;
     });
     return records;
   };
@@ -97,27 +99,28 @@ export function openLogStream(o: LogStreamOptions): Readable {
     }
     if (o.tail !== undefined && o.tail <= 0) {
       await reader.seekLinesFromEnd(0);
-    } else {
+    } else if (o.tail !== undefined) {
       let initial: LogRecord[] = [];
-      // Tail: start enough file lines back for `tail` records; lines ending in a partial
-      // chunk (P) join with the next, so go further back when that was not enough.
-      for (let lines = (o.tail ?? 0) + 1; ; lines *= 2) {
-        const fromStart = o.tail === undefined ? true : await reader.seekLinesFromEnd(lines);
-        initial = await readBatch(o.tail);
+      // Start enough file lines back for `tail` records; lines ending in a partial chunk
+      // (P) join with the next, so go further back when that was not enough.
+      for (let lines = o.tail + 1; ; lines *= 2) {
+        const fromStart = await reader.seekLinesFromEnd(lines);
+        initial = await readAll(o.tail);
         // A one-shot read ends here: an unfinished last line counts as a line (for tail too).
         if (!o.follow) initial.push(...reader.flush());
-        if (fromStart || initial.length > (o.tail as number)) break;
+        if (fromStart || initial.length > o.tail) break;
         reader.close();
         reader = new LogSetReader(o.file);
       }
-      if (o.tail !== undefined) initial = initial.slice(-o.tail);
-      if (!(await emitAll(initial))) return;
+      if (!(await emitAll(initial.slice(-o.tail)))) return;
+    } else if (!(await reader.readAvailable(emitAll))) {
+      return;
     }
     while (o.follow && !closed) {
       if (!dirty && !finished) await new Promise<void>((r) => { wake = r; });
       const last = finished;
       dirty = false;
-      if (!(await emitAll(await readBatch()))) return;
+      if (!(await reader.readAvailable(emitAll))) return;
       if (last) break;
     }
     if (!closed) await emitAll(reader.flush());

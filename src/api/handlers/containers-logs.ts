@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../errors';
 import { queryBool, startStream } from '../http-util';
 import { parseTimestamp } from '../time-util';
 import { recordEncoder, streamContentType } from '../streams/mux';
-import { pipeRecordsTo } from '../streams/records';
+import { pipeRecordsBatched } from '../streams/batched-records';
 
 function parseTail(raw: string | null): number | 'all' {
   if (raw === null || raw === '' || raw === 'all') return 'all';
@@ -35,7 +35,7 @@ export async function containerLogs(ctx: RequestContext): Promise<void> {
   const encode = recordEncoder({ tty: container.config.Tty, timestamps, details, stdout, stderr });
   startStream(res, streamContentType(container.config.Tty, ctx.version));
   try {
-    await pipeRecordsTo(source, encode, res, ctx.signal);
+    await pipeRecordsBatched(source, encode, res, ctx.signal);
   } finally {
     source.destroy();
     if (!res.writableEnded && !res.destroyed) res.end();
