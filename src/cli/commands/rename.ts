@@ -16,7 +16,7 @@ export const rename: CommandDef = {
       await ctx.client().containers.rename(oldName, newName);
     } catch (err) {
       if (err instanceof Error && err.name === 'ConnectionError') throw err;
-      throw new CliError(`failed to rename container: ${errorText(err)}`, 1);
+      throw new CliError(`${errorText(err)}\nError: failed to rename container named ${oldName}`, 1);
     }
   },
 };

@@ -58,7 +58,7 @@ export const start: CommandDef = {
         failed.push(name);
       }
     }
-    if (failed.length > 0) throw new CliError(`failed to start containers: ${failed.join(', ')}`, 1);
+    if (failed.length > 0) throw new CliError(`Error: failed to start containers: ${failed.join(', ')}`, 1);
     return 0;
   },
 };

@@ -66,6 +66,10 @@ export const version: CommandDef = {
     let failure: unknown;
     try {
       server = await client.system.version();
+      // Go templates see the struct field APIVersion (its JSON name is ApiVersion); not enumerable, so {{json}} is unchanged.
+      if (server && typeof server === 'object') {
+        Object.defineProperty(server, 'APIVersion', { value: (server as { ApiVersion?: string }).ApiVersion, enumerable: false });
+      }
     } catch (err) {
       failure = err;
     }
