@@ -116,7 +116,8 @@ test('TTY containers: raw stream (CR LF from the terminal), multiplexed otherwis
 });
 
 test('rotation: max-size=10k max-file=3 keeps 3 files, logs reads across them, a follower sees every line', async () => {
-  const script = 'sleep 1; i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i+1)); done; sleep 0.5';
+  // 100 bursts of 200 lines (~11 KB of log each): rotations all along, some while lines are being written.
+  const script = 'sleep 1; i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i+1)); [ $((i % 200)) -eq 0 ] && usleep 20000; done; sleep 0.5';
   await d.dockerOk(['run', '-d', '--name', 'rotating', '--log-opt', 'max-size=10k', '--log-opt', 'max-file=3', 'busybox', 'sh', '-c', script]);
   const followed = await d.docker(['logs', '-f', 'rotating'], { timeoutMs: 90_000 });
   assert.equal(followed.code, 0, show('docker', ['logs', '-f', 'rotating'], followed));

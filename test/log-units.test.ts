@@ -11,7 +11,7 @@ import {
   logAttributes, mergeLogConfig, parseHumanSize, rotationPolicy, validateLogOpts, type LogConfig,
 } from '../src/container/log-config';
 import { conmonLogSizeMax } from '../src/container/log-rotation';
-import { logFileNames, shiftLogFiles } from '../src/container/log-files';
+import { logFileNames, notifyBeforeRotate, shiftLogFiles } from '../src/container/log-files';
 import { openLogStream } from '../src/container/log-stream';
 import type { LogRecord } from '../src/container/types';
 import type { Readable } from 'node:stream';
@@ -204,4 +204,28 @@ test('follow across rotations: every line once, in order, ends after done', asyn
   const lines = texts(await got);
   assert.equal(lines.length, i);
   assert.deepEqual(lines, Array.from({ length: i }, (_, k) => `line ${k}\n`));
+});
+
+test('a follower that does not read during many rotations still gets every line (max-file=2)', async () => {
+  const log = freshLog();
+  fs.writeFileSync(log, '');
+  let exited!: () => void;
+  const done = new Promise<void>((r) => { exited = r; });
+  const stream = openLogStream({ file: log, stdout: true, stderr: true, follow: true, done });
+  stream.pause();
+  await new Promise((r) => setTimeout(r, 20));
+  let i = 0;
+  for (let round = 0; round < 30; round++) {
+    for (let k = 0; k < 2000; k++, i++) fs.appendFileSync(log, k8sLine(i, `line ${i}`));
+    notifyBeforeRotate(log); // as berthd's rotator does before every shift
+    shiftLogFiles(log, 2);
+    fs.writeFileSync(log, '');
+  }
+  assert.deepEqual(logFileNames(log).map((f) => path.basename(f)), ['container.log.1', 'container.log'], 'the old files are gone from disk');
+  exited();
+  const lines = texts(await collect(stream));
+  assert.equal(lines.length, i);
+  assert.equal(lines[0], 'line 0\n');
+  assert.equal(lines[i - 1], `line ${i - 1}\n`);
+  assert.ok(lines.every((l, k) => l === `line ${k}\n`), 'every line once, in order');
 });

@@ -33,20 +33,23 @@ export async function startLocked(ctx: ServiceContext, id: string): Promise<void
     // Taken before the process runs so that FinishedAt (the exit file's mtime) is never earlier.
     const startedAt = nowRfc3339Nano();
     ctx.forgetExecs(id);
+    const logSizeMax = conmonLogSizeMax(startLogPolicy(c));
+    // Watched before the process runs: a burst of output right at start is rotated too.
+    watchContainerLog(ctx.logRotator, c, bundle);
     const { pid, conmonPid } = await ctx.runtime.start({
       id, bundleDir: bundle, logPath: c.logPath, tty: c.config.Tty, openStdin: c.config.OpenStdin,
       // dockerd closes stdin after the first attached client only for StdinOnce without a TTY.
       leaveStdinOpen: c.config.Tty || !c.config.StdinOnce,
-      logSizeMax: conmonLogSizeMax(startLogPolicy(c)), noLog: c.hostConfig.LogConfig.Type === 'none',
+      logSizeMax, noLog: c.hostConfig.LogConfig.Type === 'none',
       beforeStart: async () => { ctx.pendingAttaches.connectAll(id, bundle); },
     });
-    watchContainerLog(ctx.logRotator, c, bundle);
     const started = ctx.repo.saveState(id, {
       Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
       Pid: pid, ExitCode: 0, Error: '', StartedAt: startedAt,
     }, { manuallyStopped: false, conmonPid });
     publish(ctx, 'start', started.container);
   } catch (err) {
+    ctx.logRotator.unwatch(id);
     await ctx.rootfs.unmount(id).catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     ctx.repo.saveState(id, { ExitCode: isStartError(err) ? err.exitCode : 128, Error: message });

@@ -87,3 +87,24 @@ export function shiftLogFiles(logPath: string, maxFiles: number): void {
 export function removeRotatedFiles(logPath: string): void {
   for (const n of rotatedNumbers(logPath)) rmSync(rotatedName(logPath, n), { force: true });
 }
+
+const beforeRotate = new Map<string, Set<() => void>>();
+
+/**
+ * Runs `fn` synchronously before each berthd rotation of `logPath` (readers open the
+ * files they have not seen yet, so a slow follower never loses one to max-file).
+ * Returns the unregister function.
+ */
+export function onBeforeRotate(logPath: string, fn: () => void): () => void {
+  let set = beforeRotate.get(logPath);
+  if (!set) beforeRotate.set(logPath, set = new Set());
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+    if (set.size === 0 && beforeRotate.get(logPath) === set) beforeRotate.delete(logPath);
+  };
+}
+
+export function notifyBeforeRotate(logPath: string): void {
+  for (const fn of beforeRotate.get(logPath) ?? []) fn();
+}

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
 import { reopenLog } from '../runtime';
 import { log } from '../util/logger';
-import { shiftLogFiles } from './log-files';
+import { notifyBeforeRotate, shiftLogFiles } from './log-files';
 import { rotationPolicy, type RotationPolicy } from './log-config';
 import type { Container } from './types';
 
@@ -92,6 +92,7 @@ export class LogRotator {
     w.reopenSentAt = 0;
     if (size < w.policy.maxSize) return;
     try {
+      notifyBeforeRotate(w.logPath);
       shiftLogFiles(w.logPath, w.policy.maxFiles);
     } catch (err) {
       log.warn('log rotation failed', { id: w.id, error: (err as Error).message });

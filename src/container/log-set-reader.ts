@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, read } from 'node:fs';
 import { promisify } from 'node:util';
 import { LineSplitter, PartialJoiner, parseLogLine } from './log-file';
-import { identityAt, openLogFiles, openNewerFiles, type FileIdentity, type OpenLogFile } from './log-files';
+import { identityAt, onBeforeRotate, openLogFiles, openNewerFiles, type FileIdentity, type OpenLogFile } from './log-files';
 import type { LogRecord } from './types';
 
 const readAsync = promisify(read);
@@ -22,9 +22,13 @@ export class LogSetReader {
   private readonly splitter = new LineSplitter();
   private readonly joiner = new PartialJoiner();
 
+  private readonly unregister: () => void;
+
   constructor(private readonly logPath: string) {
     this.files = openLogFiles(logPath);
     for (const f of this.files) this.seen.add(f.id);
+    // A reader that falls behind holds on to every file before a rotation can drop it.
+    this.unregister = onBeforeRotate(logPath, () => this.refresh());
   }
 
   /**
@@ -75,6 +79,7 @@ export class LogSetReader {
   }
 
   close(): void {
+    this.unregister();
     for (const f of this.files) closeSync(f.fd);
     this.files = [];
   }
