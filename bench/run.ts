@@ -10,6 +10,7 @@ import { rssBytes } from './memory';
 import { benchRawRunc } from './runc-raw';
 import { benchFleet, benchLifecycle, benchLifecycleApi, benchRunRm, type Cli, type EngineTarget } from './engine-suite';
 import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
+import { benchLogThroughput, logRatioLines, reportLogThroughput } from './logs';
 import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
 import { summarize } from './stats';
 
@@ -51,6 +52,12 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
       report.value(`${tag}: ${cli.label} run stdout throughput (256 MiB, median of 3)`, `${mbps.toFixed(0)} MiB/s`);
     });
   }
+  await section(report, `${tag}: log throughput`, async () => {
+    // The docker CLI on both engines: the same client, side by side.
+    const cli = target.clis.find((c) => c.label === 'docker') ?? target.clis[0];
+    const mb = o.iterations >= 20 ? 64 : 32;
+    reportLogThroughput(report, tag, cli, mb, await benchLogThroughput(target, cli, mb, 3));
+  });
   await section(report, `${tag}: API exec true`, async () => {
     report.timing(`${tag}: API exec true (create+start+inspect)`, await benchExecApi(target, o.iterations));
   });
@@ -105,6 +112,7 @@ function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
     const mb = (k: string) => report.metrics.get(k) ?? NaN;
     out.push(`  stdout throughput (docker CLI): berthd / dockerd ${fmtRatio(mb('berthd: docker MB/s'), mb('dockerd: docker MB/s'))}   (target >= 1x)`);
   }
+  if (dockerEngine) out.push(...logRatioLines(report));
   const running = report.metrics.get('berthd: running') ?? o.containers;
   out.push(`  ps with ${running} containers: berth CLI ${fmtMs(report.median(`berthd: berth ps (${running} running)`))}, docker CLI ${fmtMs(report.median(`berthd: docker ps (${running} running)`))}   (target <= 50 ms)`);
   const m = (key: string): string => fmtMiB(report.metrics.get(key) ?? NaN);

@@ -51,6 +51,9 @@ export function unixSeconds(rfc3339: string | undefined): number {
  * with exactly nine fraction digits (Docker's log timestamp format).
  */
 export function toRfc3339NanoUtc(time: string): string {
+  // Fast path (once per log line): already UTC, "...:SS.fffffffff+00:00" or "...Z".
+  if (time.length === 35 && time[19] === '.' && time.endsWith('+00:00')) return `${time.slice(0, 29)}Z`;
+  if (time.length === 30 && time[19] === '.' && time[29] === 'Z') return time;
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/.exec(time);
   if (!m) return time;
   const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);

@@ -7,6 +7,8 @@ import type { ContainerRuntime } from '../runtime';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { MetadataDb } from '../store';
 import { KeyedMutex } from './locks';
+import type { LogConfig } from './log-config';
+import type { LogRotator } from './log-rotation';
 import type { ContainerRepository } from './repository';
 import type { Container } from './types';
 import type { Waiters } from './waiters';
@@ -23,6 +25,8 @@ export interface ContainerServiceDeps {
   cgroupParent: string;
   /** Daemon --init / --init-path: the default for containers whose HostConfig.Init is unset. */
   init?: { enabled: boolean; path?: string };
+  /** The daemon's --log-driver/--log-opt: merged into a container's LogConfig at create. */
+  logDefaults?: LogConfig;
 }
 
 export interface ServiceContext extends ContainerServiceDeps {
@@ -33,6 +37,8 @@ export interface ServiceContext extends ContainerServiceDeps {
   pendingAttaches: PendingAttaches;
   /** Called when a container starts again or is removed: its exec instances are forgotten. */
   forgetExecs: (id: string) => void;
+  /** Rotates the logs of running containers with max-size and max-file > 1. */
+  logRotator: LogRotator;
   /** Set by close(): exits are left for the next daemon's recover(). */
   closed: boolean;
 }

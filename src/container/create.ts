@@ -9,6 +9,7 @@ import { newId } from '../util/ids';
 import { buildConfig, buildHostConfig, entrypointAndArgs } from './config-merge';
 import { containerDir, publish, type ServiceContext } from './context';
 import { writeEtcFiles } from './etc-files';
+import { DEFAULT_LOG_CONFIG, mergeLogConfig } from './log-config';
 import { generateName, validateName } from './names';
 import type { Container, CreateContainerRequest } from './types';
 import { validateConfig, validateHostConfig } from './validate';
@@ -44,6 +45,7 @@ export async function createContainer(ctx: ServiceContext, request: CreateContai
   const id = newId();
   const hostConfig = buildHostConfig(request.hostConfig, CGROUP_V2_ONLY ? 'private' : 'host');
   const warnings = validateHostConfig(hostConfig);
+  hostConfig.LogConfig = mergeLogConfig(request.hostConfig?.LogConfig ?? undefined, ctx.logDefaults ?? DEFAULT_LOG_CONFIG);
   if (!hostConfig.Privileged) {
     if (!Array.isArray(hostConfig.MaskedPaths)) hostConfig.MaskedPaths = maskedPaths();
     if (!Array.isArray(hostConfig.ReadonlyPaths)) hostConfig.ReadonlyPaths = [...READONLY_PATHS];

@@ -7,16 +7,9 @@ import { buildSpec, isStartError, lookupInitBinary, mkdirAllInRoot, nowRfc3339Na
 import { bundleDir, isRunningState, publish, type ServiceContext } from './context';
 import { parseSignal, SIGKILL } from './signals';
 import type { ContainerRecord } from './repository';
+import { conmonLogSizeMax, startLogPolicy, watchContainerLog } from './log-rotation';
 
 const DEFAULT_STOP_TIMEOUT = 10;
-
-/** LogConfig max-size ("10m", "1g", bytes) → conmon's --log-size-max; Docker's binary units. */
-function logSizeMax(value: string | undefined): number | undefined {
-  const m = value ? /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim()) : null;
-  if (!m) return undefined;
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
-  return Math.floor(Number(m[1]) * unit);
-}
 
 export async function startContainer(ctx: ServiceContext, idOrName: string): Promise<void> {
   const { id } = ctx.repo.resolve(idOrName).container;
@@ -43,11 +36,14 @@ export async function startLocked(ctx: ServiceContext, id: string, options: { re
     // Taken before the process runs so that FinishedAt (the exit file's mtime) is never earlier.
     const startedAt = nowRfc3339Nano();
     ctx.forgetExecs(id);
+    const logSizeMax = conmonLogSizeMax(startLogPolicy(c));
+    // Watched before the process runs: a burst of output right at start is rotated too.
+    watchContainerLog(ctx.logRotator, c, bundle);
     const { pid, conmonPid } = await ctx.runtime.start({
       id, bundleDir: bundle, logPath: c.logPath, tty: c.config.Tty, openStdin: c.config.OpenStdin,
       // dockerd closes stdin after the first attached client only for StdinOnce without a TTY.
       leaveStdinOpen: c.config.Tty || !c.config.StdinOnce,
-      logSizeMax: logSizeMax(c.hostConfig.LogConfig?.Config?.['max-size']),
+      logSizeMax, noLog: c.hostConfig.LogConfig.Type === 'none',
       beforeStart: async () => { ctx.pendingAttaches.connectAll(id, bundle); },
     });
     const started = ctx.repo.saveState(id, {
@@ -56,6 +52,7 @@ export async function startLocked(ctx: ServiceContext, id: string, options: { re
     }, { manuallyStopped: false, conmonPid, ...(options.resetRestartCount ? { restartCount: 0 } : {}) });
     publish(ctx, 'start', started.container);
   } catch (err) {
+    ctx.logRotator.unwatch(id);
     await ctx.rootfs.unmount(id).catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     ctx.repo.saveState(id, { ExitCode: isStartError(err) ? err.exitCode : 128, Error: message });

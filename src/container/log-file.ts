@@ -7,8 +7,13 @@ export interface LogChunk extends LogRecord { partial: boolean }
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
-/** One log line without its trailing newline; undefined when malformed. */
-export function parseLogLine(line: Buffer): LogChunk | undefined {
+/**
+ * One log line, with or without its trailing newline; undefined when malformed. The data
+ * of a complete (F) line shares the line's memory when the newline is there.
+ */
+export function parseLogLine(raw: Buffer): LogChunk | undefined {
+  const withNewline = raw.length > 0 && raw[raw.length - 1] === NEWLINE;
+  const line = withNewline ? raw.subarray(0, raw.length - 1) : raw;
   const s1 = line.indexOf(SPACE);
   if (s1 <= 0) return undefined;
   const s2 = line.indexOf(SPACE, s1 + 1);
@@ -17,14 +22,20 @@ export function parseLogLine(line: Buffer): LogChunk | undefined {
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
   let s3 = line.indexOf(SPACE, s2 + 1);
   if (s3 < 0) s3 = line.length;
-  const tag = line.toString('latin1', s2 + 1, s3);
-  const partial = tag.split(',')[0] === 'P';
-  const content = line.subarray(Math.min(s3 + 1, line.length));
-  const data = partial ? Buffer.from(content) : Buffer.concat([content, Buffer.from('\n')]);
+  // The tag is "F" or "P", possibly followed by ",attrs".
+  const partial = line[s2 + 1] === 0x50 && (s2 + 2 === s3 || line[s2 + 2] === 0x2c);
+  const start = Math.min(s3 + 1, line.length);
+  let data: Buffer;
+  if (partial) data = line.subarray(start);
+  else if (withNewline) data = raw.subarray(start);
+  else data = Buffer.concat([line.subarray(start), Buffer.from('\n')]);
   return { time: line.toString('latin1', 0, s1), stream, partial, data };
 }
 
-/** Splits appended file bytes into complete lines, keeping an unfinished tail for later. */
+/**
+ * Splits appended file bytes into complete lines (each with its newline, sharing the
+ * chunk's memory), keeping an unfinished tail for later.
+ */
 export class LineSplitter {
   private rest: Buffer = Buffer.alloc(0);
 
@@ -35,7 +46,7 @@ export class LineSplitter {
     for (;;) {
       const nl = buf.indexOf(NEWLINE, start);
       if (nl < 0) break;
-      lines.push(buf.subarray(start, nl));
+      lines.push(buf.subarray(start, nl + 1));
       start = nl + 1;
     }
     this.rest = Buffer.from(buf.subarray(start));

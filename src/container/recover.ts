@@ -5,7 +5,8 @@
 import { readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { nowRfc3339Nano } from '../runtime';
-import { isRunningState, type ServiceContext } from './context';
+import { bundleDir, isRunningState, type ServiceContext } from './context';
+import { watchContainerLog } from './log-rotation';
 import { applyExit } from './lifecycle';
 import { removeLocked } from './remove';
 
@@ -56,6 +57,7 @@ async function recoverOne(ctx: ServiceContext, id: string): Promise<boolean> {
       const paused = st.status === 'paused';
       ctx.repo.saveState(id, { Status: paused ? 'paused' : 'running', Running: true, Paused: paused, Pid: st.pid });
       await ctx.rootfs.mount(id); // idempotent: makes sure the rootfs is still there
+      watchContainerLog(ctx.logRotator, c, bundleDir(ctx, id)); // rotation resumes (at once if the log grew meanwhile)
       return false;
     }
     let exit = ctx.runtime.readExit(id);

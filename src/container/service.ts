@@ -14,6 +14,8 @@ import {
   applyExit, killContainer, pauseContainer, restartContainer, startContainer, stopContainer, unpauseContainer,
 } from './lifecycle';
 import { KeyedMutex } from './locks';
+import { checkLogsReadable, containerLogAttributes } from './log-config';
+import { LogRotator } from './log-rotation';
 import { openLogStream, type LogStreamOptions } from './log-stream';
 import { recoverContainers } from './recover';
 import { pruneContainers, removeContainer, removeLocked, renameContainer } from './remove';
@@ -32,7 +34,7 @@ export class ContainerServiceImpl implements ContainerService {
     let execs: ExecManager | undefined;
     this.ctx = {
       ...deps, repo: new ContainerRepository(deps.db), locks: new KeyedMutex(), waiters: new Waiters(), closed: false,
-      pendingAttaches: new PendingAttaches(), forgetExecs: (id) => execs?.forgetContainer(id),
+      pendingAttaches: new PendingAttaches(), forgetExecs: (id) => execs?.forgetContainer(id), logRotator: new LogRotator(),
     };
     this.exec = execs = new ExecManager(this.ctx);
     this.restarts = new RestartManager(this.ctx);
@@ -41,6 +43,7 @@ export class ContainerServiceImpl implements ContainerService {
   }
 
   private async onExit(id: string, exit: RuntimeExit): Promise<void> {
+    this.ctx.logRotator.unwatch(id);
     if (this.ctx.closed || !this.ctx.repo.find(id)) return;
     try {
       const applied = await this.ctx.locks.run(id, () => applyExit(this.ctx, id, exit));
@@ -147,11 +150,12 @@ export class ContainerServiceImpl implements ContainerService {
 
   logs(idOrName: string, options: LogOptions, signal?: AbortSignal): Readable {
     const c = this.get(idOrName);
+    checkLogsReadable(c);
     const follow = options.follow === true && isRunningState(c);
     return this.logStream(c, follow, signal, (done, streamSignal) => ({
-      file: c.logPath, startAtEnd: false, join: true, stdout: options.stdout, stderr: options.stderr,
+      file: c.logPath, stdout: options.stdout, stderr: options.stderr,
       since: options.since, until: options.until, tail: options.tail === 'all' ? undefined : options.tail,
-      follow, done, signal: streamSignal,
+      follow, done, signal: streamSignal, attrs: options.details ? containerLogAttributes(c) : undefined,
     }));
   }
 
@@ -209,6 +213,7 @@ export class ContainerServiceImpl implements ContainerService {
 
   async close(): Promise<void> {
     this.ctx.closed = true;
+    this.ctx.logRotator.close();
     this.restarts.close();
     this.health.close();
   }

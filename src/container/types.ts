@@ -138,6 +138,7 @@ export interface LogOptions {
   timestamps?: boolean;
   tail?: number | 'all';
   follow?: boolean;
+  details?: boolean;
 }
 
 /** One chunk of container output. */
@@ -145,6 +146,7 @@ export interface LogRecord {
   stream: 'stdout' | 'stderr';
   time: string; // RFC 3339 nano as written by conmon
   data: Buffer; // bytes, including the trailing "\n" when the line was complete
+  attrs?: string; // logs --details: the log-opt attributes ("k=v,k2=v2", may be empty)
 }
 
 export interface ContainerListOptions {

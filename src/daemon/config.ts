@@ -12,6 +12,8 @@ export interface DaemonConfig {
   seedBusybox: boolean; // --seed-busybox: import busybox:latest from the host's busybox-static when missing
   init?: boolean; // --init: containers without HostConfig.Init run an init (tini) as PID 1
   initPath?: string; // --init-path: the init binary (default: tini-static, docker-init or tini from PATH)
+  logDriver: string; // --log-driver, default "json-file"
+  logOpts: Record<string, string>; // --log-opt key=value (repeatable): defaults for containers of that driver
 }
 
 /** Where each component keeps its files. */

@@ -80,6 +80,7 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     const containers = await createContainerService({
       db, root: layout.containersRoot, images, layers, rootfs, runtime, events, cgroupParent: config.cgroupParent,
       init: { enabled: config.init ?? false, path: config.initPath },
+      logDefaults: { Type: config.logDriver, Config: config.logOpts },
     });
     closers.push(() => containers.close());
     images.setUsageChecker((imageId) => {

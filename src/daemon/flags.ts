@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
 import type { DaemonConfig } from './config';
+import { validateLogOpts } from '../container/log-config';
 
 export interface ParsedArgs {
   config: DaemonConfig;
@@ -24,6 +25,8 @@ const FLAGS: FlagSpec[] = [
   { names: ['--init'], kind: 'bool', key: 'init', help: 'Run an init in the container to forward signals and reap processes' },
   { names: ['--init-path'], kind: 'string', key: 'initPath', help: 'Path to the docker-init binary' },
   { names: ['--seed-busybox'], kind: 'bool', key: 'seedBusybox', help: "Import busybox:latest from the host's busybox-static when it is missing" },
+  { names: ['--log-driver'], kind: 'string', key: 'logDriver', help: 'Default driver for container logs (default "json-file")' },
+  { names: ['--log-opt'], kind: 'list', key: 'logOpts', help: 'Default log driver options for containers (default map[])' },
   { names: ['-D', '--debug'], kind: 'bool', key: 'debug', help: 'Enable debug mode (same as --log-level debug)' },
   { names: ['-h', '--help'], kind: 'bool', key: 'help', help: 'Print usage' },
   { names: ['-v', '--version'], kind: 'bool', key: 'version', help: 'Print version information and quit' },
@@ -81,6 +84,24 @@ export function parseArgs(argv: string[]): ParsedArgs {
     seedBusybox: bools.seedBusybox ?? false,
     init: bools.init ?? false,
     initPath: strings.initPath,
+    ...parseLogFlags(strings.logDriver, lists.logOpts ?? []),
   };
   return { config, help: bools.help ?? false, version: bools.version ?? false };
+}
+
+/** --log-driver/--log-opt as dockerd checks them at start-up ("failed to set log opts: ..."). */
+function parseLogFlags(driver: string | undefined, opts: string[]): { logDriver: string; logOpts: Record<string, string> } {
+  const logDriver = driver || 'json-file';
+  const logOpts: Record<string, string> = {};
+  for (const o of opts) {
+    const eq = o.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError(`invalid argument "${o}" for "--log-opt" flag: invalid key value pair format`);
+    logOpts[o.slice(0, eq)] = o.slice(eq + 1);
+  }
+  try {
+    validateLogOpts(logDriver, logOpts);
+  } catch (err) {
+    throw new InvalidArgumentError(`failed to set log opts: ${(err as Error).message}`);
+  }
+  return { logDriver, logOpts };
 }

@@ -144,7 +144,7 @@ export async function collectSystemInfo(config: DaemonConfig, runtimePath: strin
     },
     conmonVersion: /version\s+(\S+)/.exec(conmonOut)?.[1] ?? '',
     initBinary: '',
-    loggingDriver: 'json-file', // the name HostConfig.LogConfig reports; conmon writes the file
+    loggingDriver: config.logDriver, // conmon writes the file for json-file and local
     securityOptions: [],
     warnings,
   };

@@ -72,6 +72,7 @@ export class ConmonRuntime implements ContainerRuntime {
         openStdin: o.openStdin,
         leaveStdinOpen: o.leaveStdinOpen,
         logSizeMax: o.logSizeMax,
+        noLog: o.noLog,
       });
     } catch (err) {
       // runc may have left a half-created container behind; conmon exits on its own.

@@ -22,6 +22,7 @@ export interface ConmonLaunch {
   openStdin: boolean;
   leaveStdinOpen: boolean;
   logSizeMax?: number;
+  noLog?: boolean;
 }
 
 /** conmon or runc refused to create the container; `message` is runc's own text. */
@@ -33,7 +34,7 @@ export function conmonArgs(o: ConmonLaunch): string[] {
   const args = [
     '--api-version', '1', '-c', o.id, '-u', o.id, '-r', o.runtimePath, '-b', o.bundleDir,
     '-p', o.pidFile, '-n', o.id, '--exit-dir', o.exitDir, '--persist-dir', o.persistDir,
-    '--full-attach', '--socket-dir-path', o.socketDir, '-l', `k8s-file:${o.logPath}`,
+    '--full-attach', '--socket-dir-path', o.socketDir, '-l', o.noLog ? 'none:' : `k8s-file:${o.logPath}`,
     '--log-level', o.logLevel, '--conmon-pidfile', o.conmonPidFile, '--no-sync-log',
     '--runtime-arg', `--root=${o.runtimeRoot}`,
   ];

@@ -11,6 +11,8 @@ export interface RuntimeCreateOptions {
   /** Keep the process's stdin open when an attached client goes away (TTY, or not StdinOnce). */
   leaveStdinOpen: boolean;
   logSizeMax?: number;
+  /** No log file at all (log driver "none"); output still reaches attach clients. */
+  noLog?: boolean;
   /** Runs after `runc create`, before `runc start`: attach clients connect here so no output is missed. */
   beforeStart?: () => Promise<void>;
 }

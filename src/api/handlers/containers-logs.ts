@@ -1,31 +1,17 @@
 // GET /containers/{name}/logs: records from the k8s-file log, framed like Docker
 // (multiplexed unless the container has a TTY).
-import type { Readable } from 'node:stream';
 import type { RequestContext } from '../context';
-import type { LogRecord } from '../../container/types';
 import { InvalidArgumentError } from '../../errors';
 import { queryBool, startStream } from '../http-util';
 import { parseTimestamp } from '../time-util';
 import { recordEncoder, streamContentType } from '../streams/mux';
+import { pipeRecordsBatched } from '../streams/batched-records';
 
 function parseTail(raw: string | null): number | 'all' {
   if (raw === null || raw === '' || raw === 'all') return 'all';
   const n = Number.parseInt(raw, 10);
   // Docker treats an unparsable or negative tail as "all".
   return Number.isNaN(n) || n < 0 || !/^[0-9]+$/.test(raw.trim()) ? 'all' : n;
-}
-
-/** Copy log records to the response until the stream ends or the client leaves. */
-export async function pipeRecords(source: Readable, write: (record: LogRecord) => void, signal: AbortSignal): Promise<void> {
-  const onAbort = () => source.destroy();
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    for await (const record of source) write(record as LogRecord);
-  } catch (err) {
-    if (!signal.aborted) throw err;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }
 
 export async function containerLogs(ctx: RequestContext): Promise<void> {
@@ -40,18 +26,16 @@ export async function containerLogs(ctx: RequestContext): Promise<void> {
   const until = untilRaw && untilRaw !== '0' ? parseTimestamp(untilRaw, 'until', now) : undefined;
   const container = backend.containers.get(ctx.params.name);
   const timestamps = queryBool(query, 'timestamps');
+  const details = queryBool(query, 'details');
   const source = backend.containers.logs(container.id, {
-    stdout, stderr, since, until, timestamps,
+    stdout, stderr, since, until, timestamps, details,
     tail: parseTail(query.get('tail')),
     follow: queryBool(query, 'follow'),
   }, ctx.signal);
-  const encode = recordEncoder({ tty: container.config.Tty, timestamps, stdout, stderr });
+  const encode = recordEncoder({ tty: container.config.Tty, timestamps, details, stdout, stderr });
   startStream(res, streamContentType(container.config.Tty, ctx.version));
   try {
-    await pipeRecords(source, (record) => {
-      const bytes = encode(record);
-      if (bytes) res.write(bytes);
-    }, ctx.signal);
+    await pipeRecordsBatched(source, encode, res, ctx.signal);
   } finally {
     source.destroy();
     if (!res.writableEnded && !res.destroyed) res.end();

@@ -17,15 +17,17 @@ export function streamContentType(tty: boolean, version: string): string {
 }
 
 export function frame(stream: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
+  const out = Buffer.allocUnsafe(8 + payload.length);
+  out.writeUInt32BE(stream << 24, 0); // stream id, then three zero bytes
+  out.writeUInt32BE(payload.length, 4);
+  payload.copy(out, 8);
+  return out;
 }
 
 export interface RecordEncoderOptions {
   tty: boolean;
   timestamps?: boolean;
+  details?: boolean; // prefix each record with its log attributes and a space (logs --details)
   stdout?: boolean;
   stderr?: boolean;
 }
@@ -39,9 +41,17 @@ export function recordEncoder(options: RecordEncoderOptions): (record: LogRecord
   const wantStderr = options.stderr ?? true;
   return (record) => {
     if (record.stream === 'stdout' ? !wantStdout : !wantStderr) return undefined;
-    let payload = record.data;
-    if (options.timestamps) payload = Buffer.concat([Buffer.from(toRfc3339NanoUtc(record.time) + ' '), payload]);
-    if (options.tty) return payload;
-    return frame(record.stream === 'stdout' ? STREAM_STDOUT : STREAM_STDERR, payload);
+    let prefix = '';
+    if (options.timestamps) prefix = `${toRfc3339NanoUtc(record.time)} `;
+    if (options.details) prefix += `${record.attrs ?? ''} `;
+    if (options.tty) return prefix ? Buffer.concat([Buffer.from(prefix), record.data]) : record.data;
+    // One allocation per record: header, prefix, data.
+    const prefixLen = Buffer.byteLength(prefix);
+    const out = Buffer.allocUnsafe(8 + prefixLen + record.data.length);
+    out.writeUInt32BE((record.stream === 'stdout' ? STREAM_STDOUT : STREAM_STDERR) << 24, 0);
+    out.writeUInt32BE(prefixLen + record.data.length, 4);
+    if (prefixLen) out.write(prefix, 8);
+    record.data.copy(out, 8 + prefixLen);
+    return out;
   };
 }
