@@ -42,6 +42,8 @@ const L = {
   df: () => import('./commands/df').then((m) => m.df),
   info: () => import('./commands/info').then((m) => m.info),
   version: () => import('./commands/version').then((m) => m.version),
+  registryServe: () => import('./commands/registry').then((m) => m.registryServe),
+  registryGc: () => import('./commands/registry').then((m) => m.registryGc),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -121,6 +123,11 @@ const systemGroup: Record<string, Entry> = {
   prune: later('system-prune', 'Remove unused data'),
 };
 
+const registryGroup: Record<string, Entry> = {
+  serve: e('registry-serve', 'Run an OCI Distribution registry', L.registryServe),
+  gc: e('registry-gc', 'Delete blobs no manifest references (safe while the registry runs)', L.registryGc),
+};
+
 export const GROUPS: Record<string, Group> = {
   builder: { short: 'Manage builds' },
   checkpoint: { short: 'Manage checkpoints' },
@@ -130,6 +137,7 @@ export const GROUPS: Record<string, Group> = {
   manifest: { short: 'Manage image manifests and manifest lists' },
   network: { short: 'Manage networks' },
   plugin: { short: 'Manage plugins' },
+  registry: { short: 'Run an OCI registry', subcommands: registryGroup },
   system: { short: 'Manage Berth', subcommands: systemGroup },
   trust: { short: 'Manage trust on images' },
   volume: { short: 'Manage volumes' },

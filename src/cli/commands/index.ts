@@ -21,3 +21,4 @@ export { containerPrune, imagePrune } from './prune';
 export { df } from './df';
 export { info } from './info';
 export { version } from './version';
+export { registryServe, registryGc } from './registry';
