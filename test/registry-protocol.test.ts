@@ -189,7 +189,7 @@ describe('registry protocol', () => {
     // Dot segments (also percent-encoded) are resolved by URL parsing before routing: they
     // can only name another valid repository, never a path outside the store.
     assert.deepEqual(errorCodes(await req('GET', '/v2/a/%2E%2E/zz/tags/list')), ['NAME_UNKNOWN']);
-    assert.deepEqual(errorCodes(await req('GET', '/v2/a/b/../../../../etc/tags/list')), ['NAME_UNKNOWN']);
+    assert.equal((await req('GET', '/v2/a/b/../../../../etc/tags/list')).status, 404);
     const tags = await req('GET', '/v2/no/such/repo/tags/list');
     assert.equal(tags.status, 404);
     assert.deepEqual(errorCodes(tags), ['NAME_UNKNOWN']);
