@@ -1,15 +1,14 @@
 // GET/HEAD/DELETE /v2/<name>/blobs/<digest>: blobs streamed from disk (never buffered), with
 // single-range requests answered 206.
 import { promises as fsp } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { regError } from '../errors';
 import { checkDigest } from '../names';
 import { isNotFound } from '../storage/fsutil';
 import type { Exchange } from './exchange';
 import { parseRangeHeader } from './ranges';
+import { sendFileRange } from './send-file';
 import { API_VERSION_HEADER, sendEmpty } from './respond';
 
-const READ_BUFFER = 1 << 20;
 
 export async function getBlob(x: Exchange): Promise<void> {
   const { name, ref } = x.route;
@@ -47,7 +46,7 @@ export async function getBlob(x: Exchange): Promise<void> {
       x.res.end();
       return;
     }
-    await pipeline(fh.createReadStream({ start, end, highWaterMark: READ_BUFFER, autoClose: false }), x.res);
+    await sendFileRange(fh, start, end, x.res);
   } finally {
     await fh.close();
   }
