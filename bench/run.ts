@@ -13,6 +13,7 @@ import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-eng
 import { benchLogThroughput, logRatioLines, reportLogThroughput } from './logs';
 import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
 import { summarize } from './stats';
+import { benchBlobGet, describeBlobGet } from './registry-blobs';
 
 interface Options { iterations: number; containers: number }
 
@@ -156,6 +157,13 @@ export async function main(argv: string[]): Promise<void> {
         runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid, cgroupParent: engine.cgroupParent,
       }, o);
       report.note('dockerd runs use --network none (berthd containers get a loopback-only network namespace).');
+    });
+    await section(report, 'registry: blob GET throughput', async () => {
+      const r = await benchBlobGet(workDir);
+      const median = (xs: number[]) => summarize(xs).median;
+      report.value('berth registry: blob GET (256 MiB, loopback, curl)', `${median(r.berthMBps).toFixed(0)} MB/s`);
+      if (r.referenceMBps) report.value('reference registry: blob GET (256 MiB, loopback, curl)', `${median(r.referenceMBps).toFixed(0)} MB/s`);
+      report.note(describeBlobGet(r).join('\n'));
     });
     printRatios(report, o, engine !== undefined);
     report.note('MemAvailable deltas are system-wide: other activity on the machine during the run shifts them (even below zero); PSS splits shared pages fairly.');

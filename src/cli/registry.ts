@@ -46,6 +46,8 @@ const L = {
   export: () => import('./commands/export').then((m) => m.exportCmd),
   diff: () => import('./commands/diff').then((m) => m.diff),
   commit: () => import('./commands/commit').then((m) => m.commit),
+  registryServe: () => import('./commands/registry').then((m) => m.registryServe),
+  registryGc: () => import('./commands/registry').then((m) => m.registryGc),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -125,6 +127,11 @@ const systemGroup: Record<string, Entry> = {
   prune: later('system-prune', 'Remove unused data'),
 };
 
+const registryGroup: Record<string, Entry> = {
+  serve: e('registry-serve', 'Run an OCI Distribution registry', L.registryServe),
+  gc: e('registry-gc', 'Delete blobs no manifest references (safe while the registry runs)', L.registryGc),
+};
+
 export const GROUPS: Record<string, Group> = {
   builder: { short: 'Manage builds' },
   checkpoint: { short: 'Manage checkpoints' },
@@ -134,6 +141,7 @@ export const GROUPS: Record<string, Group> = {
   manifest: { short: 'Manage image manifests and manifest lists' },
   network: { short: 'Manage networks' },
   plugin: { short: 'Manage plugins' },
+  registry: { short: 'Run an OCI registry', subcommands: registryGroup },
   system: { short: 'Manage Berth', subcommands: systemGroup },
   trust: { short: 'Manage trust on images' },
   volume: { short: 'Manage volumes' },

@@ -25,3 +25,4 @@ export { cp } from './cp';
 export { exportCmd } from './export';
 export { diff } from './diff';
 export { commit } from './commit';
+export { registryServe, registryGc } from './registry';
