@@ -6,7 +6,7 @@ import type {
 } from '../src/container/types';
 import type { Image, ImageService, ImageDeleteItem, ImageHistoryItem } from '../src/image/types';
 import type { LayerStore, RootfsStore } from '../src/snapshot/types';
-import { ConflictError, NotFoundError, NotModifiedError, InvalidArgumentError } from '../src/errors';
+import { ConflictError, NotFoundError, NotModifiedError, InvalidArgumentError, NotImplementedError } from '../src/errors';
 import { EventBus } from '../src/events';
 import type { ApiBackend, SystemInfo } from '../src/api';
 import { newId } from '../src/util/ids';
@@ -50,6 +50,10 @@ export class FakeImages implements ImageService {
     this.imported.push({ bytes, reference: options.reference, changes: options.changes });
     return fakeImage(options.reference ?? 'x:latest');
   }
+  async commit(): Promise<Image> {
+    throw new NotImplementedError('commit is not faked');
+  }
+
   async load(source: Readable): Promise<{ images: Image[]; messages: string[] }> {
     for await (const chunk of source) void chunk;
     return { images: [fakeImage()], messages: ['Loaded image: busybox:latest'] };
@@ -177,7 +181,8 @@ export const fakeSystem: SystemInfo = {
 
 export function fakeBackend(): ApiBackend & { containers: FakeContainers; images: FakeImages } {
   const events = new EventBus();
-  return { events, containers: new FakeContainers(events), images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
+  const containerFs = {} as ApiBackend['containerFs']; // fs operations are tested end to end
+  return { events, containers: new FakeContainers(events), containerFs, images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
 }
 
 /** Execs that echo their command line on stdout and exit 0 (or 126 for "/missing"). */

@@ -24,7 +24,7 @@ export function fakeImages(config: ImageRuntimeConfig = { Cmd: ['sh'], Env: ['PA
     get: (ref) => { const i = find(ref); if (!i) throw new NotFoundError(`No such image: ${ref}`); return i; },
     find,
     list: () => [image],
-    importTar: unsupported, load: unsupported, save: unsupported as (refs: string[]) => Readable, tag: unsupported,
+    importTar: unsupported, load: unsupported, commit: unsupported, save: unsupported as (refs: string[]) => Readable, tag: unsupported,
     remove: unsupported, history: unsupported, prune: unsupported, setUsageChecker: () => undefined, repair: async () => undefined,
   };
 }
@@ -67,6 +67,7 @@ export function fakeRootfs(root: string, lowerDir: string): RootfsStore {
     },
     rootfsPath: (id) => path.join(dir(id), 'merged'),
     upperDir: (id) => path.join(dir(id), 'upper'),
+    lowerDirs: () => [lowerDir],
     async sizeRw(id) {
       let total = 0;
       const walk = (p: string) => {

@@ -2,6 +2,7 @@
 import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type { ContainerService } from '../container/types';
+import type { ContainerFsService } from '../container/fs/types';
 import type { ImageService } from '../image/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { EventBus } from '../events';
@@ -10,6 +11,7 @@ import type { SystemInfo } from './system-info';
 /** Everything the API layer talks to; wired by src/daemon. */
 export interface ApiBackend {
   containers: ContainerService;
+  containerFs: ContainerFsService;
   images: ImageService;
   layers: LayerStore;
   rootfs: RootfsStore;

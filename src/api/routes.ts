@@ -17,6 +17,8 @@ import { imageHistory, inspectImage, listImages } from './handlers/images-read';
 import { pruneImages, removeImage, tagImage } from './handlers/images-write';
 import { createImage, loadImages, saveImage, saveImages } from './handlers/images-transfer';
 import * as un from './handlers/unsupported';
+import * as cfs from './handlers/containers-fs';
+import { commitContainer } from './handlers/commit';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -31,7 +33,7 @@ const systemRoutes: Route[] = [
   r('POST', '/auth', ni('registry login (/auth)')),
   r('POST', '/session', ni('interactive sessions (/session)')),
   r('GET', '/distribution/{name:.*}/json', ni('registry distribution inspect')),
-  r('POST', '/commit', ni('container commit')),
+  r('POST', '/commit', commitContainer),
   r('POST', '/build', ni('image build')),
   r('POST', '/build/prune', ni('build cache prune')),
   r('POST', '/build/cancel', ni('build cancel')),
@@ -53,13 +55,13 @@ const containerRoutes: Route[] = [
   r('POST', '/containers/{name:.*}/rename', life.renameContainer),
   r('POST', '/containers/{name:.*}/wait', waitContainer),
   r('POST', '/containers/{name:.*}/attach', attachContainer),
-  r('GET', '/containers/{name:.*}/changes', ni('container changes (diff)')),
-  r('GET', '/containers/{name:.*}/export', ni('container export')),
+  r('GET', '/containers/{name:.*}/changes', cfs.containerChanges),
+  r('GET', '/containers/{name:.*}/export', cfs.exportContainer),
   r('GET', '/containers/{name:.*}/top', ni('container top')),
   r('GET', '/containers/{name:.*}/stats', ni('container stats')),
-  r('GET', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('HEAD', '/containers/{name:.*}/archive', ni('container archive (cp)')),
-  r('PUT', '/containers/{name:.*}/archive', ni('container archive (cp)')),
+  r('GET', '/containers/{name:.*}/archive', cfs.getArchive),
+  r('HEAD', '/containers/{name:.*}/archive', cfs.headArchive),
+  r('PUT', '/containers/{name:.*}/archive', cfs.putArchive),
   r('POST', '/containers/{name:.*}/resize', resizeContainer),
   r('POST', '/containers/{name:.*}/update', ni('container update')),
   r('POST', '/containers/{name:.*}/exec', exec.createExec),

@@ -22,6 +22,10 @@ export interface ExtractResult {
 export interface ExtractOptions {
   /** 'overlay' (default): .wh.* entries become overlayfs whiteouts; 'keep': extracted as plain files. */
   whiteouts?: 'overlay' | 'keep';
+  /** Refuse to replace an existing directory with a non-directory or the reverse (docker cp). */
+  noOverwriteDirNonDir?: boolean;
+  /** Owner for every entry instead of the archive's (docker cp -a into a container with a User). */
+  chown?: { uid: number; gid: number };
 }
 
 const WHITEOUT_PREFIX = '.wh.';
@@ -41,6 +45,8 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
     let lastYield = performance.now();
     for (let entry = await reader.next(); entry !== null; entry = await reader.next()) {
       if (entry.type === 'file') size += entry.size;
+      if (options.chown) entry = { ...entry, uid: options.chown.uid, gid: options.chown.gid };
+      if (options.noOverwriteDirNonDir) checkDirNonDir(tree, entry);
       const dirRel = await writeEntry(tree, entry, reader, overlay);
       if (dirRel !== null) dirTimes.push({ rel: dirRel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
       if (performance.now() - lastYield > YIELD_AFTER_MS) {
@@ -59,6 +65,18 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
     throw classify(err);
   }
   return { diffId: `sha256:${hash.digest('hex')}`, size };
+}
+
+function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {
+  const rel = cleanEntryName(entry.name);
+  if (rel === '' || !tree.checkParents(rel, entry.name)) return;
+  const existing = tree.kind(rel);
+  if (existing === 'dir' && entry.type !== 'dir') {
+    throw new InvalidArgumentError(`cannot overwrite directory ${JSON.stringify(rel)} with non-directory ${JSON.stringify(entry.name)}`);
+  }
+  if (existing !== null && existing !== 'dir' && entry.type === 'dir') {
+    throw new InvalidArgumentError(`cannot overwrite non-directory ${JSON.stringify(rel)} with directory ${JSON.stringify(entry.name)}`);
+  }
 }
 
 /** Writes one entry; returns the relative path of a directory whose times are still to be set. */

@@ -42,6 +42,10 @@ const L = {
   df: () => import('./commands/df').then((m) => m.df),
   info: () => import('./commands/info').then((m) => m.info),
   version: () => import('./commands/version').then((m) => m.version),
+  cp: () => import('./commands/cp').then((m) => m.cp),
+  export: () => import('./commands/export').then((m) => m.exportCmd),
+  diff: () => import('./commands/diff').then((m) => m.diff),
+  commit: () => import('./commands/commit').then((m) => m.commit),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -79,10 +83,10 @@ export const TOP_LEVEL: Record<string, Entry> = {
   login: later('login', 'Authenticate to a registry'), logout: later('logout', 'Log out from a registry'),
   search: later('search', 'Search Docker Hub for images'), version: VERSION, info: INFO,
   attach: e('attach', 'Attach local standard input, output, and error streams to a running container', L.attach),
-  commit: later('commit', "Create a new image from a container's changes"),
-  cp: later('cp', 'Copy files/folders between a container and the local filesystem'),
-  create: CREATE, diff: later('diff', "Inspect changes to files or directories on a container's filesystem"),
-  events: EVENTS, export: later('export', "Export a container's filesystem as a tar archive"),
+  commit: e('commit', "Create a new image from a container's changes", L.commit),
+  cp: e('cp', 'Copy files/folders between a container and the local filesystem', L.cp),
+  create: CREATE, diff: e('diff', "Inspect changes to files or directories on a container's filesystem", L.diff),
+  events: EVENTS, export: e('export', "Export a container's filesystem as a tar archive", L.export),
   history: HISTORY, import: IMPORT,
   inspect: e('inspect', 'Return low-level information on Berth objects', L.inspect),
   kill: KILL, load: LOAD, logs: LOGS, pause: PAUSE,

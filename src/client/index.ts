@@ -13,6 +13,7 @@ export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './fil
 export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition, type ExecCreateConfig, type ExecInspectResponse } from './containers';
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
+export { ContainerFsApi, decodePathStat, isGoDir, isGoSymlink, type ContainerPathStat, type ContainerChange, type CommitOptions } from './container-fs';
 export type * from './types';
 
 /** One daemon connection with its typed endpoint groups. */

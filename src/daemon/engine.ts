@@ -10,6 +10,7 @@ import { createLayerStore, createRootfsStore } from '../snapshot';
 import { createImageService, seedBusybox } from '../image';
 import { createRuntime } from '../runtime';
 import { createContainerService } from '../container';
+import { createContainerFsService, SharedRootfsStore, type ContainerFsService } from '../container/fs';
 import type { ContentStore } from '../content/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { ImageService } from '../image/types';
@@ -28,6 +29,7 @@ export interface Engine {
   images: ImageService;
   runtime: ContainerRuntime;
   containers: ContainerService;
+  containerFs: ContainerFsService;
   /** Stop watchers and close the DB; containers keep running under conmon. */
   close(): Promise<void>;
 }
@@ -69,7 +71,8 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     await step('content store repair', () => content.repair());
     const layers = await createLayerStore(layout.layersRoot, db);
     await step('layer store repair', () => layers.repair());
-    const rootfs = await createRootfsStore(layout.containersRoot, layers);
+    // Shared so that cp/export/commit can borrow a stopped container's mount.
+    const rootfs = new SharedRootfsStore(await createRootfsStore(layout.containersRoot, layers));
     const images = await createImageService({ db, content, layers, events, tmpDir });
     await step('image store repair', () => images.repair());
     const runtime = createRuntime({ runtimePath, runtimeRoot: layout.runtimeRoot, conmonRoot: layout.conmonRoot, logLevel: config.logLevel });
@@ -85,9 +88,10 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
       const user = running ?? users[0];
       return { containerId: user.id, running: running !== undefined };
     });
+    const containerFs = createContainerFsService({ containers, images, rootfs, events });
     await step('container recovery', () => containers.recover());
     if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
-    return { db, events, content, layers, rootfs, images, runtime, containers, close: closeAll };
+    return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -6,13 +6,14 @@ import type { ImageContext } from './context';
 import { deleteImage } from './delete';
 import { checkFilterKeys, createdSeconds, matchesLabels, filterByReference, parseBool, parseTimestamp } from './filters';
 import { importRootfs } from './import';
+import { commitContainerLayer } from './commit-container';
 import { loadArchive } from './load';
 import { familiarString, fullString, parseReference, repositoryName, withDefaultTag } from './reference';
 import type { StoredImage } from './repository';
 import { saveImages } from './save';
 import { parseTagTarget, setTag } from './tagging';
 import type {
-  Image, ImageDeleteItem, ImageHistoryItem, ImageImportOptions, ImageListOptions, ImageService, ImageUsageChecker,
+  Image, ImageCommitRequest, ImageDeleteItem, ImageHistoryItem, ImageImportOptions, ImageListOptions, ImageService, ImageUsageChecker,
 } from './types';
 
 export class DefaultImageService implements ImageService {
@@ -57,6 +58,10 @@ export class DefaultImageService implements ImageService {
 
   async importTar(source: Readable, options: ImageImportOptions & { created?: string }): Promise<Image> {
     return this.ctx.repo.toImage(await importRootfs(this.ctx, source, options));
+  }
+
+  async commit(request: ImageCommitRequest): Promise<Image> {
+    return this.ctx.repo.toImage(await commitContainerLayer(this.ctx, request));
   }
 
   async load(source: Readable): Promise<{ images: Image[]; messages: string[] }> {

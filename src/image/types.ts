@@ -91,6 +91,20 @@ export interface ImageImportOptions {
   created?: string;
 }
 
+/** docker commit: a container's changes as a new image on top of the container's image. */
+export interface ImageCommitRequest {
+  parentId: string; // the container's image ID
+  layer: Readable; // uncompressed layer tar of the container's changes (AUFS whiteouts)
+  /** The new image's runtime config (Docker keeps the container's whole Config). */
+  config: ImageRuntimeConfig & Record<string, unknown>;
+  containerConfig: ImageRuntimeConfig & Record<string, unknown>;
+  containerId: string;
+  author?: string;
+  comment?: string;
+  /** "repo[:tag]" to tag the result with. */
+  reference?: string;
+}
+
 /** Answers whether a container uses an image (for 409 on delete). */
 export type ImageUsageChecker = (imageId: string) => { containerId: string; running: boolean } | undefined;
 
@@ -102,6 +116,8 @@ export interface ImageService {
   importTar(source: Readable, options: ImageImportOptions): Promise<Image>;
   /** docker-save and OCI image-layout tars. Messages are Docker's: "Loaded image: x:y" / "Loaded image ID: sha256:..". */
   load(source: Readable): Promise<{ images: Image[]; messages: string[] }>;
+  /** New image from a container's changes (docker commit); the parent must exist. */
+  commit(request: ImageCommitRequest): Promise<Image>;
   /** A tar `docker load` accepts (docker save format + OCI layout index.json). */
   save(refs: string[]): Readable;
   tag(source: string, repo: string, tag?: string): Promise<void>;

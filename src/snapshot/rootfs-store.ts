@@ -72,6 +72,13 @@ export class OverlayRootfsStore implements RootfsStore {
     return path.join(this.dir(containerId), 'upper');
   }
 
+  lowerDirs(containerId: string): string[] {
+    this.dir(containerId);
+    const chainId = this.layers.ownerChain(containerId);
+    if (chainId === undefined) throw new NotFoundError(`rootfs of container ${containerId} not found`);
+    return chainId === null ? [this.layers.emptyDir()] : this.layers.lowerDirs(chainId);
+  }
+
   async sizeRw(containerId: string): Promise<number> {
     return diskUsage(this.upperDir(containerId));
   }

@@ -50,6 +50,8 @@ export interface RootfsStore {
   remove(containerId: string): Promise<void>;
   rootfsPath(containerId: string): string;
   upperDir(containerId: string): string;
+  /** The image layers under the container, topmost first (an empty dir for a layerless image). */
+  lowerDirs(containerId: string): string[];
   /** Bytes in the upper dir (docker ps -s "SizeRw"). */
   sizeRw(containerId: string): Promise<number>;
   /** IDs of all container rootfs dirs on disk (for start-up reconciliation). */

@@ -21,3 +21,7 @@ export { containerPrune, imagePrune } from './prune';
 export { df } from './df';
 export { info } from './info';
 export { version } from './version';
+export { cp } from './cp';
+export { exportCmd } from './export';
+export { diff } from './diff';
+export { commit } from './commit';

@@ -1,0 +1,87 @@
+// docker commit, image side: the container's changes (a layer tar) on top of its
+// image. The tar is streamed once, into the content store (the layer blob) and
+// the layer store (unpacked on the parent chain); an empty diff adds no layer,
+// only a history entry marked empty_layer, as Docker does.
+import { PassThrough, type Readable } from 'node:stream';
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import type { ImageContext } from './context';
+import { MEDIA } from './context';
+import { commitImage } from './commit-image';
+import { rollbackAdded } from './rollback';
+import { parseTagTarget, setTag } from './tagging';
+import type { ImageCommitRequest, ImageConfigFile, ImageHistoryEntry } from './types';
+import type { StoredImage } from './repository';
+
+/** Diff ID of a tar holding no entries (two zero blocks). */
+export const EMPTY_LAYER_DIFF_ID = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
+
+export async function commitContainerLayer(ctx: ImageContext, req: ImageCommitRequest): Promise<StoredImage> {
+  const target = req.reference ? parseTagTarget(req.reference) : undefined;
+  const parent = ctx.repo.byId(req.parentId);
+  if (!parent) {
+    req.layer.destroy();
+    throw new NotFoundError(`No such image: ${req.parentId}`);
+  }
+  const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
+  const toLayer = new PassThrough({ highWaterMark: 1 << 20 });
+  const stopAll = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    req.layer.destroy(e);
+    toBlob.destroy(e);
+    toLayer.destroy(e);
+  };
+  req.layer.on('error', stopAll);
+  req.layer.pipe(toBlob);
+  req.layer.pipe(toLayer);
+  const [blobResult, layerResult] = await Promise.allSettled([
+    ctx.content.ingest(toBlob).catch((err: unknown) => { stopAll(err); throw err; }),
+    ctx.layers.applyLayer(parent.chainId, toLayer).catch((err: unknown) => { stopAll(err); throw err; }),
+  ]);
+  const applied = layerResult.status === 'fulfilled' ? [layerResult.value.chainId] : [];
+  const blobs = blobResult.status === 'fulfilled' ? [blobResult.value.digest] : [];
+  try {
+    if (layerResult.status === 'rejected') throw layerResult.reason;
+    if (blobResult.status === 'rejected') throw blobResult.reason;
+    const blob = blobResult.value;
+    const layer = layerResult.value;
+    if (blob.digest !== layer.diffId) throw new InvalidArgumentError('layer digest changed while committing');
+    const empty = layer.diffId === EMPTY_LAYER_DIFF_ID;
+    const layers = empty ? parent.layers : [...parent.layers, { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId }];
+    const stored = await commitImage(ctx, childConfig(parent.config, req, empty ? undefined : layer.diffId), layers, {
+      parentId: parent.id, applied: empty ? [] : applied,
+    });
+    if (empty) await rollbackAdded(ctx, { chainIds: applied, blobs });
+    ctx.events.publish('image', 'create', stored.id, { name: stored.id });
+    if (target) setTag(ctx, stored.id, target);
+    return stored;
+  } catch (err) {
+    await rollbackAdded(ctx, { chainIds: applied, blobs }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** moby's NewChildImage: the parent's platform, rootfs and history plus one entry. */
+function childConfig(parent: ImageConfigFile, req: ImageCommitRequest, diffId: string | undefined): Buffer {
+  const created = new Date().toISOString();
+  const entry: ImageHistoryEntry = {
+    created,
+    ...(req.author ? { author: req.author } : {}),
+    created_by: (req.containerConfig.Cmd ?? []).join(' '),
+    ...(req.comment ? { comment: req.comment } : {}),
+    ...(diffId ? {} : { empty_layer: true }),
+  };
+  const config: ImageConfigFile = {
+    architecture: parent.architecture,
+    ...(parent.variant ? { variant: parent.variant } : {}),
+    ...(req.author ? { author: req.author } : {}),
+    config: req.config,
+    container: req.containerId,
+    container_config: req.containerConfig,
+    created,
+    ...(req.comment ? { comment: req.comment } : {}),
+    os: parent.os,
+    rootfs: { type: 'layers', diff_ids: diffId ? [...parent.rootfs.diff_ids, diffId] : [...parent.rootfs.diff_ids] },
+    history: [...(parent.history ?? []), entry],
+  };
+  return Buffer.from(JSON.stringify(config));
+}
