@@ -15,7 +15,7 @@ import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command }
 import { planBuild } from './plan';
 import { OrderedOutput } from './exec/ordered-output';
 import { buildStage, metaArgs, type StepCounter } from './exec/stage';
-import { newId, short, type BuilderDeps, type RunContext, type StageOutput } from './exec/run-context';
+import { newId, removeScratch, short, type BuilderDeps, type RunContext, type StageOutput } from './exec/run-context';
 import type { BuildCachePruneResult, BuildMessage, BuildRequest, BuildResult, BuildService } from './types';
 
 export class Builder implements BuildService {
@@ -94,8 +94,7 @@ export class Builder implements BuildService {
   private async cleanup(live: { containers: Set<string>; rootfs: Set<string> }): Promise<void> {
     for (const id of live.containers) await this.deps.containers.remove(id, { force: true }).catch((err) => log.warn('build cleanup: container', { id, error: String(err) }));
     for (const id of live.rootfs) {
-      await this.deps.rootfs.release(id).catch(() => undefined);
-      await this.deps.rootfs.remove(id).catch((err) => log.warn('build cleanup: rootfs', { id, error: String(err) }));
+      await removeScratch(this.deps, id).catch((err) => log.warn('build cleanup: rootfs', { id, error: String(err) }));
     }
   }
 

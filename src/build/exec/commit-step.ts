@@ -7,7 +7,7 @@ import { createLayerTar } from '../../archive';
 import { runtimeStubPaths } from '../../container/fs/runtime-stubs';
 import type { ImageRuntimeConfig } from '../../image/types';
 import { cacheKey } from '../cache';
-import { newId, short, type RunContext } from './run-context';
+import { newId, removeScratch, short, type RunContext } from './run-context';
 import type { StageState } from './state';
 
 export interface StepSpec {
@@ -85,7 +85,7 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
     if (!quietId) rc.emit(` ---> ${short(image.id)}\n`);
   } finally {
     if (scratchId) {
-      await rootfs.remove(scratchId);
+      await removeScratch(rc.deps, scratchId);
       rc.live.rootfs.delete(scratchId);
     }
   }

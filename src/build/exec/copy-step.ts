@@ -14,7 +14,7 @@ import { expandHeredoc, expandWord, type CopyCommand } from '../parser';
 import { stageIndexOf } from '../plan';
 import { nopCmd } from '../history';
 import { runStep } from './commit-step';
-import { newId, type RunContext } from './run-context';
+import { newId, removeScratch, type RunContext } from './run-context';
 import { shellOf, stageLookup, type StageState } from './state';
 import { fetchUrl, type Downloaded } from './add-url';
 
@@ -76,8 +76,7 @@ export async function copyInstruction(rc: RunContext, state: StageState, cmd: Co
   } finally {
     for (const i of items) if (i.download) fs.rmSync(path.dirname(i.download.file), { recursive: true, force: true });
     if (mountId) {
-      await rc.deps.rootfs.release(mountId).catch(() => undefined);
-      await rc.deps.rootfs.remove(mountId).catch(() => undefined);
+      await removeScratch(rc.deps, mountId).catch(() => undefined);
       rc.live.rootfs.delete(mountId);
     }
   }

@@ -1,6 +1,8 @@
 // What every step of one build shares: the engine services, the request, the
 // context, progress output, and the resources to clean up when the build ends.
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ContainerService } from '../../container/types';
 import type { SharedRootfsStore } from '../../container/fs';
 import type { ImageService } from '../../image/types';
@@ -45,4 +47,11 @@ export function newId(): string {
 
 export function short(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** Unmounts and deletes a scratch rootfs, its directory included (the rootfs store keeps the dir for containers). */
+export async function removeScratch(deps: BuilderDeps, id: string): Promise<void> {
+  await deps.rootfs.release(id).catch(() => undefined);
+  await deps.rootfs.remove(id);
+  fs.rmSync(path.dirname(deps.rootfs.rootfsPath(id)), { recursive: true, force: true });
 }
