@@ -30,12 +30,12 @@ export function contextTar(dir: string, dockerfile: { path?: string; content?: B
   const always = new Set([dockerfileRel, '.dockerignore', `${dockerfileRel}.dockerignore`]);
   const pack = tar.pack();
   (async () => {
-    const add = (header: tar.Header, body?: Buffer | Readable) => new Promise<void>((resolve, reject) => {
+    const add = (header: Partial<tar.Header> & { name: string }, body?: Buffer | Readable) => new Promise<void>((resolve, reject) => {
       if (body instanceof Readable) {
-        const entry = pack.entry(header, (err) => (err ? reject(err) : resolve()));
+        const entry = pack.entry(header as tar.Header, (err) => (err ? reject(err) : resolve()));
         body.on('error', reject);
         body.pipe(entry);
-      } else pack.entry(header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
+      } else pack.entry(header as tar.Header, body ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
     });
     const entries: Array<{ rel: string; st: fs.Stats }> = [];
     walkKept(root, matcher, (rel, st) => entries.push({ rel, st }));
