@@ -4,8 +4,8 @@
 // .dockerignore excludes are removed, so COPY/ADD can never see them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
-import { extractLayer } from '../../archive';
+import { pipeline, Transform, type Readable } from 'node:stream';
+import { extractLayer, maybeDecompress } from '../../archive';
 import { InvalidArgumentError } from '../../errors';
 import { ignoreMatcher, readIgnoreFile, type IgnoreMatcher } from './dockerignore';
 
@@ -30,7 +30,8 @@ export function contextRel(p: string): string | undefined {
 
 export async function receiveContext(body: Readable, dir: string, dockerfile: string): Promise<BuildContext> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await extractLayer(body, dir, { whiteouts: 'keep' });
+  // pipeline: a broken body or a bad gzip stream fails the extraction instead of stalling it.
+  await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep' });
   const name = dockerfile || 'Dockerfile';
   const rel = contextRel(name);
   if (rel === undefined || rel === '') throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);
@@ -71,4 +72,17 @@ function pruneIgnored(root: string, rel: string, matcher: IgnoreMatcher): void {
       fs.unlinkSync(childAbs);
     }
   }
+}
+
+/**
+ * The docker CLI ends a context whose .dockerignore it rewrote (`-f -`) right
+ * after the last file's bytes, without padding or end-of-archive blocks; dockerd
+ * accepts that, so the stream is completed here before the strict reader sees it.
+ */
+function completeTar(): Transform {
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) { size += chunk.length; cb(null, chunk); },
+    flush(cb) { cb(null, Buffer.alloc((512 - (size % 512)) % 512 + 1024)); },
+  });
 }
