@@ -14,6 +14,7 @@ import { benchLogThroughput, logRatioLines, reportLogThroughput } from './logs';
 import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
 import { summarize } from './stats';
 import { benchBlobGet, describeBlobGet } from './registry-blobs';
+import { benchBuild, buildxAvailable, makeBuildContext } from './build';
 
 interface Options { iterations: number; containers: number }
 
@@ -141,6 +142,16 @@ export async function main(argv: string[]): Promise<void> {
     });
     daemon = await startDaemon({ logLevel: 'warn' });
     await benchEngine(report, berthTarget(daemon), o);
+    const buildCtx = makeBuildContext(path.join(workDir, 'build-context'));
+    const buildIterations = Math.max(2, Math.min(5, Math.round(o.iterations / 4)));
+    for (const cli of berthTarget(daemon).clis) {
+      await section(report, `berthd: ${cli.label} build`, async () => {
+        const s = await benchBuild(cli, buildCtx, buildIterations, { DOCKER_BUILDKIT: '0' });
+        report.timing(`berthd: ${cli.label} build cold`, s.cold);
+        report.timing(`berthd: ${cli.label} build cached`, s.cached);
+        report.timing(`berthd: ${cli.label} build one-file change`, s.oneFile);
+      });
+    }
     await daemon.cleanup();
     daemon = undefined;
 
@@ -157,6 +168,22 @@ export async function main(argv: string[]): Promise<void> {
         runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid, cgroupParent: engine.cgroupParent,
       }, o);
       report.note('dockerd runs use --network none (berthd containers get a loopback-only network namespace).');
+      const buildCtx = path.join(workDir, 'build-context');
+      const dockerCli = { label: 'docker', cmd: 'docker', prefix: [] as string[], env };
+      await section(report, 'dockerd: legacy build', async () => {
+        const s = await benchBuild(dockerCli, buildCtx, Math.max(2, Math.min(5, Math.round(o.iterations / 4))), { DOCKER_BUILDKIT: '0' });
+        report.timing('dockerd: docker build (legacy) cold', s.cold);
+        report.timing('dockerd: docker build (legacy) cached', s.cached);
+        report.timing('dockerd: docker build (legacy) one-file change', s.oneFile);
+      });
+      if (buildxAvailable(env)) {
+        await section(report, 'dockerd: BuildKit build', async () => {
+          const s = await benchBuild(dockerCli, buildCtx, Math.max(2, Math.min(5, Math.round(o.iterations / 4))), { DOCKER_BUILDKIT: '1' });
+          report.timing('dockerd: docker build (BuildKit) cold', s.cold);
+          report.timing('dockerd: docker build (BuildKit) cached', s.cached);
+          report.timing('dockerd: docker build (BuildKit) one-file change', s.oneFile);
+        });
+      } else report.note('BuildKit not measured: the docker CLI has no buildx plugin here (DOCKER_BUILDKIT=1 needs it).');
     });
     await section(report, 'registry: blob GET throughput', async () => {
       const r = await benchBlobGet(workDir);

@@ -182,7 +182,8 @@ export const fakeSystem: SystemInfo = {
 export function fakeBackend(): ApiBackend & { containers: FakeContainers; images: FakeImages } {
   const events = new EventBus();
   const containerFs = {} as ApiBackend['containerFs']; // fs operations are tested end to end
-  return { events, containers: new FakeContainers(events), containerFs, images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
+  const builder = {} as ApiBackend['builder']; // builds are tested end to end
+  return { events, containers: new FakeContainers(events), containerFs, builder, images: new FakeImages(), layers: fakeLayers, rootfs: fakeRootfs, system: fakeSystem };
 }
 
 /** Execs that echo their command line on stdout and exit 0 (or 126 for "/missing"). */

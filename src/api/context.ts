@@ -3,6 +3,7 @@ import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type { ContainerService } from '../container/types';
 import type { ContainerFsService } from '../container/fs/types';
+import type { BuildService } from '../build/types';
 import type { ImageService } from '../image/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { EventBus } from '../events';
@@ -12,6 +13,7 @@ import type { SystemInfo } from './system-info';
 export interface ApiBackend {
   containers: ContainerService;
   containerFs: ContainerFsService;
+  builder: BuildService;
   images: ImageService;
   layers: LayerStore;
   rootfs: RootfsStore;

@@ -19,6 +19,7 @@ import { createImage, loadImages, saveImage, saveImages } from './handlers/image
 import * as un from './handlers/unsupported';
 import * as cfs from './handlers/containers-fs';
 import { commitContainer } from './handlers/commit';
+import { build, pruneBuildCache } from './handlers/build';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -34,8 +35,8 @@ const systemRoutes: Route[] = [
   r('POST', '/session', ni('interactive sessions (/session)')),
   r('GET', '/distribution/{name:.*}/json', ni('registry distribution inspect')),
   r('POST', '/commit', commitContainer),
-  r('POST', '/build', ni('image build')),
-  r('POST', '/build/prune', ni('build cache prune')),
+  r('POST', '/build', build),
+  r('POST', '/build/prune', pruneBuildCache),
   r('POST', '/build/cancel', ni('build cancel')),
 ];
 

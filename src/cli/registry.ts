@@ -48,6 +48,8 @@ const L = {
   commit: () => import('./commands/commit').then((m) => m.commit),
   registryServe: () => import('./commands/registry').then((m) => m.registryServe),
   registryGc: () => import('./commands/registry').then((m) => m.registryGc),
+  build: () => import('./commands/build').then((m) => m.build),
+  builderPrune: () => import('./commands/builder').then((m) => m.builderPrune),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -80,7 +82,7 @@ const later = (id: string, short: string): Entry => e(id, short);
 
 export const TOP_LEVEL: Record<string, Entry> = {
   run: RUN, exec: e('exec', 'Execute a command in a running container', L.exec), ps: PS,
-  build: later('build', 'Build an image from a Dockerfile'), pull: later('pull', 'Download an image from a registry'),
+  build: e('build', 'Build an image from a Dockerfile', L.build), pull: later('pull', 'Download an image from a registry'),
   push: later('push', 'Upload an image to a registry'), images: IMAGES,
   login: later('login', 'Authenticate to a registry'), logout: later('logout', 'Log out from a registry'),
   search: later('search', 'Search Docker Hub for images'), version: VERSION, info: INFO,
@@ -133,7 +135,7 @@ const registryGroup: Record<string, Entry> = {
 };
 
 export const GROUPS: Record<string, Group> = {
-  builder: { short: 'Manage builds' },
+  builder: { short: 'Manage builds', subcommands: { build: TOP_LEVEL.build, prune: e('builder-prune', 'Remove build cache', L.builderPrune) } },
   checkpoint: { short: 'Manage checkpoints' },
   container: { short: 'Manage containers', subcommands: containerGroup },
   context: { short: 'Manage contexts' },

@@ -3,6 +3,7 @@ import { EngineClient, type ClientOptions } from './http-client';
 import { ContainerApi } from './containers';
 import { ImageApi } from './images';
 import { SystemApi } from './system';
+import { BuildApi } from './build';
 
 export { EngineClient, CLIENT_API_VERSION, compareVersions, encodeQuery, readBody } from './http-client';
 export type { ClientOptions, RequestOptions, QueryInit, PingResult, HijackedConnection } from './http-client';
@@ -13,6 +14,7 @@ export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './fil
 export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition, type ExecCreateConfig, type ExecInspectResponse } from './containers';
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
+export { BuildApi, type BuildOptions, type BuildCachePruneReport } from './build';
 export { ContainerFsApi, decodePathStat, isGoDir, isGoSymlink, type ContainerPathStat, type ContainerChange, type CommitOptions } from './container-fs';
 export type * from './types';
 
@@ -22,12 +24,14 @@ export class BerthClient {
   readonly containers: ContainerApi;
   readonly images: ImageApi;
   readonly system: SystemApi;
+  readonly build: BuildApi;
 
   constructor(options: ClientOptions) {
     this.engine = new EngineClient(options);
     this.containers = new ContainerApi(this.engine);
     this.images = new ImageApi(this.engine);
     this.system = new SystemApi(this.engine);
+    this.build = new BuildApi(this.engine);
   }
 
   close(): void {

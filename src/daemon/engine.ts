@@ -11,6 +11,7 @@ import { createImageService, seedBusybox } from '../image';
 import { createRuntime } from '../runtime';
 import { createContainerService } from '../container';
 import { createContainerFsService, SharedRootfsStore, type ContainerFsService } from '../container/fs';
+import { createBuildService, type BuildService } from '../build';
 import type { ContentStore } from '../content/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { ImageService } from '../image/types';
@@ -30,6 +31,7 @@ export interface Engine {
   runtime: ContainerRuntime;
   containers: ContainerService;
   containerFs: ContainerFsService;
+  builder: BuildService;
   /** Stop watchers and close the DB; containers keep running under conmon. */
   close(): Promise<void>;
 }
@@ -91,9 +93,11 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
       return { containerId: user.id, running: running !== undefined };
     });
     const containerFs = createContainerFsService({ containers, images, rootfs, events });
+    const builder = createBuildService({ db, dataRoot: config.dataRoot, images, containers, rootfs });
     await step('container recovery', () => containers.recover());
+    await step('builder repair', () => builder.repair());
     if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
-    return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, close: closeAll };
+    return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, builder, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -7,6 +7,7 @@ import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { ImageContext } from './context';
 import { MEDIA } from './context';
 import { commitImage } from './commit-image';
+import { hostPlatform } from './import';
 import { rollbackAdded } from './rollback';
 import { parseTagTarget, setTag } from './tagging';
 import type { ImageCommitRequest, ImageConfigFile, ImageHistoryEntry } from './types';
@@ -17,7 +18,8 @@ export const EMPTY_LAYER_DIFF_ID = 'sha256:5f70bf18a086007016e948b04aed3b82103a3
 
 export async function commitContainerLayer(ctx: ImageContext, req: ImageCommitRequest): Promise<StoredImage> {
   const target = req.reference ? parseTagTarget(req.reference) : undefined;
-  const parent = ctx.repo.byId(req.parentId);
+  // No parent: the first layer of an image built FROM scratch.
+  const parent = req.parentId === '' ? scratchParent(req.platform) : ctx.repo.byId(req.parentId);
   if (!parent) {
     req.layer.destroy();
     throw new NotFoundError(`No such image: ${req.parentId}`);
@@ -48,7 +50,7 @@ export async function commitContainerLayer(ctx: ImageContext, req: ImageCommitRe
     const empty = layer.diffId === EMPTY_LAYER_DIFF_ID;
     const layers = empty ? parent.layers : [...parent.layers, { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId }];
     const stored = await commitImage(ctx, childConfig(parent.config, req, empty ? undefined : layer.diffId), layers, {
-      parentId: parent.id, applied: empty ? [] : applied,
+      parentId: parent.id || undefined, applied: empty ? [] : applied,
     });
     if (empty) await rollbackAdded(ctx, { chainIds: applied, blobs });
     ctx.events.publish('image', 'create', stored.id, { name: stored.id });
@@ -58,6 +60,12 @@ export async function commitContainerLayer(ctx: ImageContext, req: ImageCommitRe
     await rollbackAdded(ctx, { chainIds: applied, blobs }).catch(() => undefined);
     throw err;
   }
+}
+
+function scratchParent(platform: { os: string; architecture: string; variant?: string } | undefined): StoredImage {
+  const p = platform ?? hostPlatform();
+  const config: ImageConfigFile = { ...p, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  return { id: '', config, layers: [], chainId: null, size: 0, createdAt: '' };
 }
 
 /** moby's NewChildImage: the parent's platform, rootfs and history plus one entry. */

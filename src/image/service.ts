@@ -34,6 +34,11 @@ export class DefaultImageService implements ImageService {
     const filters = options.filters ?? {};
     checkFilterKeys(filters);
     let images = this.ctx.repo.all().map((s) => this.ctx.repo.toImage(s));
+    if (!options.all) {
+      // Docker hides intermediate images (untagged parents of other images, e.g. build steps) unless -a.
+      const parents = new Set(images.map((i) => i.parentId).filter(Boolean));
+      images = images.filter((i) => i.repoTags.length > 0 || i.repoDigests.length > 0 || !parents.has(i.id));
+    }
     if (filters.dangling?.length) {
       const dangling = parseBool('dangling', filters.dangling[0]);
       images = images.filter((i) => (i.repoTags.length === 0) === dangling);
@@ -114,8 +119,15 @@ export class DefaultImageService implements ImageService {
       Size: 'empty_layer' in h && h.empty_layer ? 0 : (sizes[layer++] ?? 0),
       Comment: h.comment ?? '',
     }));
+    // Each image of the parent chain still stored names its own top entry (as Docker shows build steps).
+    for (let cur: Image | undefined = image; cur; cur = cur.parentId ? this.find(cur.parentId) : undefined) {
+      const top = (cur.config.history?.length ?? 0) - 1;
+      if (top < 0 || top >= items.length || items[top].Id !== '<missing>') break;
+      items[top].Id = cur.id;
+      items[top].Tags = cur.repoTags.length ? cur.repoTags : null;
+    }
     items.reverse();
-    if (items.length > 0) {
+    if (items.length > 0 && items[0].Id === '<missing>') {
       items[0].Id = image.id;
       items[0].Tags = image.repoTags.length ? image.repoTags : null;
     }

@@ -93,7 +93,9 @@ export interface ImageImportOptions {
 
 /** docker commit: a container's changes as a new image on top of the container's image. */
 export interface ImageCommitRequest {
-  parentId: string; // the container's image ID
+  parentId: string; // the container's image ID; '' for a first layer on scratch
+  /** Platform of a scratch-based image (default: the host's). */
+  platform?: { os: string; architecture: string; variant?: string };
   layer: Readable; // uncompressed layer tar of the container's changes (AUFS whiteouts)
   /** The new image's runtime config (Docker keeps the container's whole Config). */
   config: ImageRuntimeConfig & Record<string, unknown>;

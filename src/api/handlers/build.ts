@@ -1,0 +1,74 @@
+// POST /build (the legacy builder's API: context tar in, JSON messages out) and
+// POST /build/prune. Like moby, an error before the first message is an HTTP
+// error status; after it, an errorDetail message ends the stream.
+import type { RequestContext } from '../context';
+import { InvalidArgumentError, NotImplementedError, errorMessage, isBerthError } from '../../errors';
+import type { BuildMessage, BuildRequest } from '../../build/types';
+import { RunFailedError } from '../../build';
+import { discardBody, queryBool, queryString } from '../http-util';
+
+function jsonMap(ctx: RequestContext, key: string): Record<string, string | null> {
+  const raw = queryString(ctx.query, key);
+  if (raw === undefined) return {};
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch (err) { throw new InvalidArgumentError(`error reading ${key}: ${(err as Error).message}`); }
+  if (v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InvalidArgumentError(`error reading ${key}: not a JSON object`);
+  return v as Record<string, string | null>;
+}
+
+function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
+  const q = ctx.query;
+  if (queryString(q, 'version') === '2') throw new NotImplementedError('BuildKit builds (version=2) are not supported by Berth: use the legacy builder (DOCKER_BUILDKIT=0)');
+  if (queryString(q, 'remote')) throw new NotImplementedError('remote build contexts are not supported by Berth yet: send the context as the request body');
+  const labels = jsonMap(ctx, 'labels');
+  return {
+    dockerfile: queryString(q, 'dockerfile'),
+    tags: q.getAll('t').filter((t) => t !== ''),
+    buildArgs: jsonMap(ctx, 'buildargs'),
+    labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v ?? ''])),
+    target: queryString(q, 'target'),
+    noCache: queryBool(q, 'nocache'),
+    quiet: queryBool(q, 'q'),
+    remove: queryBool(q, 'rm', true),
+    forceRemove: queryBool(q, 'forcerm'),
+    pull: queryBool(q, 'pull'),
+    platform: queryString(q, 'platform'),
+    networkMode: queryString(q, 'networkmode'),
+  };
+}
+
+export async function build(ctx: RequestContext): Promise<void> {
+  let options: Omit<BuildRequest, 'context'>;
+  try {
+    options = decodeRequest(ctx);
+  } catch (err) {
+    discardBody(ctx.req);
+    throw err;
+  }
+  const { res } = ctx;
+  const write = (m: BuildMessage | Record<string, unknown>) => {
+    if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write(JSON.stringify(m) + '\r\n');
+  };
+  try {
+    await ctx.backend.builder.build({ ...options, context: ctx.req }, write, ctx.signal);
+  } catch (err) {
+    discardBody(ctx.req);
+    if (!res.headersSent) throw err;
+    const message = errorMessage(err);
+    const detail: Record<string, unknown> = { message };
+    if (err instanceof RunFailedError) detail.code = err.code;
+    else if (!isBerthError(err)) detail.message = `internal error: ${message}`;
+    write({ errorDetail: detail, error: detail.message });
+  }
+  res.end();
+}
+
+export async function pruneBuildCache(ctx: RequestContext): Promise<void> {
+  discardBody(ctx.req);
+  const result = await ctx.backend.builder.prune({ all: queryBool(ctx.query, 'all') });
+  const body = JSON.stringify(result) + '\n';
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  ctx.res.end(body);
+}

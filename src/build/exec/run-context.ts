@@ -1,0 +1,57 @@
+// What every step of one build shares: the engine services, the request, the
+// context, progress output, and the resources to clean up when the build ends.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerService } from '../../container/types';
+import type { SharedRootfsStore } from '../../container/fs';
+import type { ImageService } from '../../image/types';
+import type { BuildCache } from '../cache';
+import type { Checksums } from '../context/sources';
+import type { BuildContext } from '../context/receive';
+import type { BuildPlan } from '../plan';
+import type { BuildRequest } from '../types';
+
+export interface BuilderDeps {
+  images: ImageService;
+  containers: ContainerService;
+  rootfs: SharedRootfsStore;
+  cache: BuildCache;
+  /** <data-root>/build: contexts and cache mounts. */
+  root: string;
+}
+
+export interface StageOutput { imageId: string; chainId: string | null }
+
+export interface RunContext {
+  deps: BuilderDeps;
+  request: BuildRequest;
+  context: BuildContext;
+  plan: BuildPlan;
+  escape: string;
+  file: string; // Dockerfile name for messages
+  checksums: Checksums;
+  signal?: AbortSignal;
+  emit(text: string): void;
+  /** Waits for another stage's result. */
+  stageOutput(index: number): Promise<StageOutput>;
+  /** Build args the Dockerfile consumed (for the "not consumed" warning). */
+  usedArgs: Set<string>;
+  /** Containers and scratch rootfs dirs alive right now (removed if the build stops). */
+  live: { containers: Set<string>; rootfs: Set<string> };
+}
+
+export function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function short(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** Unmounts and deletes a scratch rootfs, its directory included (the rootfs store keeps the dir for containers). */
+export async function removeScratch(deps: BuilderDeps, id: string): Promise<void> {
+  await deps.rootfs.release(id).catch(() => undefined);
+  await deps.rootfs.remove(id);
+  fs.rmSync(path.dirname(deps.rootfs.rootfsPath(id)), { recursive: true, force: true });
+}

@@ -1,0 +1,84 @@
+// berth build: sends the context (a directory as a tar honouring .dockerignore, or
+// a tar on stdin with "-") to POST /build and prints the legacy builder's stream.
+import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { CommandDef } from '../command';
+import { CliError } from '../errors';
+import { contextTar } from '../io/context-tar';
+
+export const build: CommandDef = {
+  usage: '[OPTIONS] PATH | URL | -',
+  short: 'Build an image from a Dockerfile',
+  args: { min: 1, max: 1 },
+  flags: [
+    { name: 'build-arg', kind: 'list', usage: 'Set build-time variables' },
+    { name: 'file', short: 'f', kind: 'string', usage: "Name of the Dockerfile (Default is 'PATH/Dockerfile')" },
+    { name: 'iidfile', kind: 'string', usage: 'Write the image ID to the file' },
+    { name: 'label', kind: 'list', usage: 'Set metadata for an image' },
+    { name: 'network', kind: 'string', usage: 'Set the networking mode for the RUN instructions during build', default: 'default' },
+    { name: 'no-cache', kind: 'bool', usage: 'Do not use cache when building the image' },
+    { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },
+    { name: 'pull', kind: 'bool', usage: 'Always attempt to pull a newer version of the image' },
+    { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress the build output and print image ID on success' },
+    { name: 'rm', kind: 'bool', usage: 'Remove intermediate containers after a successful build', default: true },
+    { name: 'force-rm', kind: 'bool', usage: 'Always remove intermediate containers' },
+    { name: 'tag', short: 't', kind: 'list', usage: "Name and optionally a tag in the 'name:tag' format" },
+    { name: 'target', kind: 'string', usage: 'Set the target build stage to build.' },
+  ],
+  async run(ctx, flags, args) {
+    const [src] = args;
+    if (/^(https?|git):\/\//.test(src) || src.startsWith('git@')) throw new CliError('remote build contexts are not supported by berth yet', 1);
+    const file = flags.string('file') || undefined;
+    let context: Readable;
+    let dockerfile: string | undefined = file;
+    if (src === '-') {
+      if (file === '-') throw new CliError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
+      context = ctx.stdin;
+    } else {
+      const st = fs.statSync(src, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) throw new CliError(`unable to prepare context: path "${src}" not found`, 1);
+      let packed;
+      try {
+        packed = file === '-' ? contextTar(src, { content: await readAll(ctx.stdin) }) : contextTar(src, { path: file ?? `${src}/Dockerfile` });
+      } catch (err) {
+        throw new CliError(`unable to prepare context: ${(err as Error).message}`, 1);
+      }
+      context = packed.stream;
+      dockerfile = packed.dockerfile;
+    }
+    const quiet = flags.bool('quiet');
+    const res = await ctx.client().build.build(context, {
+      dockerfile, tags: flags.list('tag'), buildArgs: keyValues(flags.list('build-arg'), true), labels: keyValues(flags.list('label'), false) as Record<string, string>,
+      target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
+      platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+    });
+    const { jsonLines } = await import('../../client/streams');
+    let imageId = '';
+    for await (const msg of jsonLines<{ stream?: string; aux?: { ID?: string }; error?: string; errorDetail?: { code?: number; message?: string } }>(res)) {
+      if (msg.errorDetail || msg.error) throw new CliError(msg.errorDetail?.message || msg.error || 'build failed', msg.errorDetail?.code || 1);
+      if (msg.aux?.ID) imageId = msg.aux.ID;
+      else if (msg.stream !== undefined && !quiet) ctx.out(msg.stream);
+    }
+    if (!imageId) throw new CliError('build finished without an image ID', 1);
+    if (quiet) ctx.out(`${imageId}\n`);
+    const iidfile = flags.string('iidfile');
+    if (iidfile) fs.writeFileSync(iidfile, imageId);
+  },
+};
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** KEY=VALUE pairs; for build args a bare KEY takes its value from the environment (null when unset). */
+function keyValues(list: string[], fromEnv: boolean): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq >= 0) out[item.slice(0, eq)] = item.slice(eq + 1);
+    else out[item] = fromEnv ? (process.env[item] ?? null) : '';
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+// POST /build (legacy builder: the context tar as the body, a JSON-lines stream
+// back) and POST /build/prune.
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { readBody, type EngineClient } from './http-client';
+
+export interface BuildOptions {
+  dockerfile?: string;
+  tags: string[];
+  buildArgs: Record<string, string | null>;
+  labels: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+  quiet?: boolean;
+  pull?: boolean;
+  platform?: string;
+  networkMode?: string;
+}
+
+export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
+
+export class BuildApi {
+  constructor(private readonly c: EngineClient) {}
+
+  build(context: Readable, o: BuildOptions): Promise<IncomingMessage> {
+    return this.c.request({
+      method: 'POST', path: '/build',
+      query: {
+        dockerfile: o.dockerfile, t: o.tags, target: o.target, nocache: o.noCache || undefined, q: o.quiet || undefined,
+        pull: o.pull || undefined, platform: o.platform, networkmode: o.networkMode, rm: true,
+        buildargs: Object.keys(o.buildArgs).length ? JSON.stringify(o.buildArgs) : undefined,
+        labels: Object.keys(o.labels).length ? JSON.stringify(o.labels) : undefined,
+      },
+      body: context, contentType: 'application/x-tar',
+    });
+  }
+
+  async prune(all = false): Promise<BuildCachePruneReport> {
+    const res = await this.c.request({ method: 'POST', path: '/build/prune', query: { all: all || undefined } });
+    return JSON.parse((await readBody(res)).toString('utf8')) as BuildCachePruneReport;
+  }
+}
