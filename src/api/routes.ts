@@ -15,6 +15,7 @@ import { imageHistory, inspectImage, listImages } from './handlers/images-read';
 import { pruneImages, removeImage, tagImage } from './handlers/images-write';
 import { createImage, loadImages, saveImage, saveImages } from './handlers/images-transfer';
 import * as un from './handlers/unsupported';
+import * as stats from './handlers/containers-stats';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -53,13 +54,13 @@ const containerRoutes: Route[] = [
   r('POST', '/containers/{name:.*}/attach', attachContainer),
   r('GET', '/containers/{name:.*}/changes', ni('container changes (diff)')),
   r('GET', '/containers/{name:.*}/export', ni('container export')),
-  r('GET', '/containers/{name:.*}/top', ni('container top')),
-  r('GET', '/containers/{name:.*}/stats', ni('container stats')),
+  r('GET', '/containers/{name:.*}/top', stats.containerTop),
+  r('GET', '/containers/{name:.*}/stats', stats.containerStats),
   r('GET', '/containers/{name:.*}/archive', ni('container archive (cp)')),
   r('HEAD', '/containers/{name:.*}/archive', ni('container archive (cp)')),
   r('PUT', '/containers/{name:.*}/archive', ni('container archive (cp)')),
   r('POST', '/containers/{name:.*}/resize', ni('container resize')),
-  r('POST', '/containers/{name:.*}/update', ni('container update')),
+  r('POST', '/containers/{name:.*}/update', stats.updateContainer),
   r('POST', '/containers/{name:.*}/exec', ni('exec')),
   r('GET', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('POST', '/containers/{name:.*}/checkpoints', ni('checkpoints')),

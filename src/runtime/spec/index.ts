@@ -7,8 +7,9 @@ export { secureJoin, mkdirAllInRoot } from './secure-join';
 export { resolveUser, type ExecUser } from './user';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, READONLY_PATHS, maskedPaths } from './defaults';
 export { replaceOrAppendEnv } from './process';
-export { hostHardLimits } from './rlimits';
+export { hostHardLimits, checkUlimits, canRaiseHardLimits } from './rlimits';
 export { swapLimitSupported } from './resources';
+export { containerCgroupsPath } from './cgroups-path';
 export type * from './types';
 
 /** config.json text; unlimited rlimits become RLIM_INFINITY's exact digits. */
