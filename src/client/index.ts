@@ -14,6 +14,7 @@ export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, t
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
 export type * from './types';
+export type * from './stats-types';
 
 /** One daemon connection with its typed endpoint groups. */
 export class BerthClient {

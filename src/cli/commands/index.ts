@@ -21,3 +21,6 @@ export { containerPrune, imagePrune } from './prune';
 export { df } from './df';
 export { info } from './info';
 export { version } from './version';
+export { stats } from './stats';
+export { top } from './top';
+export { update } from './update';
