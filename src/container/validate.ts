@@ -2,7 +2,7 @@
 // (moby daemon/container.go validateContainerConfig/validateHostConfig and
 // daemon_unix.go verifyPlatformContainerResources). All are 400s.
 import { InvalidArgumentError, NotFoundError } from '../errors';
-import { checkUlimits } from '../runtime';
+import { checkOomScoreAdj, checkUlimits } from '../runtime';
 import { validateResources } from './validate-resources';
 import { parseSignal } from './signals';
 import { validateExtraHosts } from './etc-files';
@@ -56,5 +56,6 @@ export function validateHostConfig(hc: HostConfig): string[] {
   checkUlimits(hc.Ulimits);
   if (hc.ShmSize < 0) fail('SHM size can not be less than 0');
   if (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000) fail(`Invalid value ${hc.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  checkOomScoreAdj(hc.OomScoreAdj);
   return warnings;
 }

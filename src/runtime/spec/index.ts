@@ -6,7 +6,7 @@ export { buildSpec, type SpecInput, type BuiltSpec } from './build';
 export { secureJoin, mkdirAllInRoot } from './secure-join';
 export { resolveUser, type ExecUser } from './user';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, READONLY_PATHS, maskedPaths } from './defaults';
-export { replaceOrAppendEnv } from './process';
+export { replaceOrAppendEnv, checkOomScoreAdj } from './process';
 export { hostHardLimits, checkUlimits, canRaiseHardLimits } from './rlimits';
 export { swapLimitSupported } from './resources';
 export { containerCgroupsPath } from './cgroups-path';
