@@ -12,7 +12,21 @@ export const STATS_HEADERS: Record<string, string> = {
 };
 
 const NO_VALUE = '--';
-const percent = (v: number) => `${v.toFixed(2)}%`;
+const percent = (v: number) => `${goFixed(v, 2)}%`;
+
+/**
+ * Go's strconv.FormatFloat(v, 'f', digits): like toFixed, except that an exact tie
+ * rounds to even (3.125 → "3.12") where toFixed rounds up.
+ */
+export function goFixed(v: number, digits: number): string {
+  const exact = Math.abs(v).toFixed(100); // exact decimal digits of the double (ties have few)
+  const dot = exact.indexOf('.');
+  const tail = exact.slice(dot + 1 + digits);
+  if (tail[0] !== '5' || /[^0]/.test(tail.slice(1))) return v.toFixed(digits);
+  const down = (Math.sign(v) * Number(exact.slice(0, dot + 1 + digits))).toFixed(digits);
+  const lastDigit = Number(down.replace(/\D/g, '').slice(-1));
+  return lastDigit % 2 === 0 ? down : v.toFixed(digits);
+}
 
 export function statsContext(s: StatsEntry, trunc: boolean): StructObject {
   return makeStruct('statsContext', {
