@@ -43,7 +43,8 @@ function readMemory(dir: string | undefined): MemoryCounters | undefined {
   if (statText === undefined) return undefined;
   const raw = parseKeyValues(statText);
   const stats: Record<string, number> = {};
-  for (const key of V1_MEMORY_STAT_KEYS) stats[key] = raw[key] ?? 0;
+  // Sorted, as dockerd marshals the map.
+  for (const key of [...V1_MEMORY_STAT_KEYS].sort()) stats[key] = raw[key] ?? 0;
   const num = (file: string) => { const t = read(dir, file); return t === undefined ? undefined : parseNumber(t); };
   return {
     usage: num('memory.usage_in_bytes'),

@@ -37,7 +37,7 @@ export function readV2(dir: string): CgroupSample {
     const raw = parseKeyValues(memStat);
     // Newer kernels split workingset_refault into _anon/_file; dockerd's keys keep the old names.
     const stats: Record<string, number> = {};
-    for (const key of V2_MEMORY_STAT_KEYS) stats[key] = raw[key] ?? ((raw[`${key}_anon`] ?? 0) + (raw[`${key}_file`] ?? 0));
+    for (const key of [...V2_MEMORY_STAT_KEYS].sort()) stats[key] = raw[key] ?? ((raw[`${key}_anon`] ?? 0) + (raw[`${key}_file`] ?? 0));
     const current = read('memory.current');
     const events = read('memory.events');
     sample.memory = {
