@@ -312,3 +312,15 @@ test('berth stats --no-stream prints Docker\'s table', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /Error response from daemon: No such container: nope/);
 });
+
+test('live stats tables (docker and berth CLIs) redraw in place with real values', async () => {
+  for (const run of [(a: string[]) => d.docker(a, { timeoutMs: 3500 }), (a: string[]) => d.berth(a, { timeoutMs: 3500 })]) {
+    const r = await run(['stats', 'busy']);
+    assert.ok(r.timedOut, 'streams until interrupted');
+    const frames = r.stdout.split('\x1b[H').filter((f) => f.includes('CONTAINER ID'));
+    assert.ok(frames.length >= 3, `frames: ${frames.length}\n${r.stderr}`);
+    const row = frames[frames.length - 1].split('\n').find((l) => l.startsWith(busyId.slice(0, 12)));
+    assert.ok(row, frames[frames.length - 1]);
+    assert.match(row, /busy\s+\d+\.\d\d%\s+[\d.]+[KM]iB \/ [\d.]+[KMG]iB\s+\d+\.\d\d%\s+0B \/ 0B\s+\S+ \/ \S+\s+1 \x1b\[K$/, 'Docker 28 ends lines with " \\x1b[K"');
+  }
+});

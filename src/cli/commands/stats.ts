@@ -125,7 +125,8 @@ export const stats: CommandDef = {
         }
         const entries = [...live.entries.values()];
         if (entries.length === 0 && !listing) { ctx.out('\x1b[H\x1b[J'); return; }
-        const frame = render(entries).split('\n').map((line) => `${line}\x1b[K\n`).join('');
+        // Docker 28 ends each line with " \x1b[K" (Fprintln of line and the erase code).
+        const frame = render(entries).split('\n').map((line) => `${line} \x1b[K\n`).join('');
         ctx.out(`\x1b[H${frame}\x1b[J`);
       }
     } finally {
