@@ -291,6 +291,10 @@ test('a container over its memory limit is OOM-killed: OOMKilled and an oom even
     .split('\n').filter(Boolean);
   const oom = events.indexOf('oom');
   assert.ok(oom >= 0 && oom < events.indexOf('die'), `events: ${events.join(' ')}`);
+  // conmon's cwd-relative "oom" marker lands in the bundle, not in berthd's working directory.
+  assert.ok(fs.existsSync(path.join(d.dataRoot, 'containers', id, 'bundle', 'oom')));
+  const stray = path.join(process.cwd(), 'oom');
+  assert.ok(!fs.existsSync(stray) || fs.statSync(stray).mtimeMs < since * 1000, `stray ${stray}`);
 
   await d.dockerOk(['rm', 'hog']);
   // Staying below the limit is not an OOM kill.
