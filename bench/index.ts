@@ -5,3 +5,4 @@ export { timeOnce, timeRepeated, benchEnv, type TimedCommand } from './timing';
 export { benchRawRunc, writeBusyboxRootfs } from './runc-raw';
 export { benchRunRm, benchLifecycle, benchLifecycleApi, benchFleet, type EngineTarget, type Cli } from './engine-suite';
 export { openDockerEngine, ensureBusybox } from './docker-engine';
+export { benchStatsLatency, type StatsLatency } from './stats-latency';

@@ -15,6 +15,7 @@ import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from
 import { summarize } from './stats';
 import { benchBlobGet, describeBlobGet } from './registry-blobs';
 import { benchBuild, buildxAvailable, makeBuildContext } from './build';
+import { benchStatsLatency } from './stats-latency';
 
 interface Options { iterations: number; containers: number }
 
@@ -71,6 +72,12 @@ async function benchEngine(report: Report, target: EngineTarget, o: Options): Pr
     const s = await benchLifecycleApi(target, o.iterations);
     for (const verb of ['create', 'start', 'stop', 'rm'] as const) report.timing(`${tag}: API ${verb}`, s[verb]);
   });
+  await section(report, `${tag}: stats latency (API)`, async () => {
+    const s = await benchStatsLatency(target, o.iterations);
+    report.timing(`${tag}: API stats one-shot`, s.oneShot);
+    report.timing(`${tag}: API stats stream=false`, s.paired);
+    report.timing(`${tag}: API top`, s.top);
+  });
   if (target.daemonPid) report.value(`${tag}: daemon RSS (idle)`, fmtMiB(rssBytes(target.daemonPid)));
   await section(report, `${tag}: ${o.containers} running containers`, async () => {
     const f = await benchFleet(target, o.containers, o.iterations);
@@ -115,6 +122,11 @@ function printRatios(report: Report, o: Options, dockerEngine: boolean): void {
     out.push(`  stdout throughput (docker CLI): berthd / dockerd ${fmtRatio(mb('berthd: docker MB/s'), mb('dockerd: docker MB/s'))}   (target >= 1x)`);
   }
   if (dockerEngine) out.push(...logRatioLines(report));
+  if (dockerEngine) {
+    for (const what of ['stats one-shot', 'stats stream=false', 'top']) {
+      out.push(`  API ${what}: berthd / dockerd${' '.repeat(Math.max(1, 22 - what.length))}${fmtRatio(report.median(`berthd: API ${what}`), report.median(`dockerd: API ${what}`))}`);
+    }
+  }
   const running = report.metrics.get('berthd: running') ?? o.containers;
   out.push(`  ps with ${running} containers: berth CLI ${fmtMs(report.median(`berthd: berth ps (${running} running)`))}, docker CLI ${fmtMs(report.median(`berthd: docker ps (${running} running)`))}   (target <= 50 ms)`);
   const m = (key: string): string => fmtMiB(report.metrics.get(key) ?? NaN);

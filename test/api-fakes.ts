@@ -10,6 +10,8 @@ import { ConflictError, NotFoundError, NotModifiedError, InvalidArgumentError, N
 import { EventBus } from '../src/events';
 import type { ApiBackend, SystemInfo } from '../src/api';
 import { newId } from '../src/util/ids';
+import { zeroStats, type ContainerStats, type TopResult } from '../src/container/stats';
+import type { ContainerUpdateRequest } from '../src/container/update';
 
 const ZERO = '0001-01-01T00:00:00Z';
 
@@ -126,6 +128,20 @@ export class FakeContainers implements ContainerService {
     this.items = this.items.filter((x) => x !== c);
   }
   async rename(idOrName: string, newName: string): Promise<void> { this.get(idOrName).name = newName; }
+  stats(idOrName: string): AsyncIterable<ContainerStats> {
+    const c = this.get(idOrName);
+    return (async function* one() { yield zeroStats(c); })();
+  }
+  async top(idOrName: string): Promise<TopResult> {
+    const c = this.get(idOrName);
+    if (!c.state.Running) throw new ConflictError(`Container ${c.id} is not running`);
+    return { Titles: ['PID', 'CMD'], Processes: [['1', 'sh']] };
+  }
+  async update(idOrName: string, request: ContainerUpdateRequest): Promise<{ warnings: string[] }> {
+    const c = this.get(idOrName);
+    if (request.Memory) c.hostConfig.Memory = request.Memory;
+    return { warnings: [] };
+  }
   async prune(): Promise<{ deleted: string[]; spaceReclaimed: number }> { return { deleted: [], spaceReclaimed: 0 }; }
   logs(idOrName: string): Readable { this.get(idOrName); return Readable.from(this.records); }
   /** What attached clients sent as stdin, and whether they ended it. */

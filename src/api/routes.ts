@@ -20,6 +20,7 @@ import * as un from './handlers/unsupported';
 import * as cfs from './handlers/containers-fs';
 import { commitContainer } from './handlers/commit';
 import { build, pruneBuildCache } from './handlers/build';
+import * as stats from './handlers/containers-stats';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -58,13 +59,13 @@ const containerRoutes: Route[] = [
   r('POST', '/containers/{name:.*}/attach', attachContainer),
   r('GET', '/containers/{name:.*}/changes', cfs.containerChanges),
   r('GET', '/containers/{name:.*}/export', cfs.exportContainer),
-  r('GET', '/containers/{name:.*}/top', ni('container top')),
-  r('GET', '/containers/{name:.*}/stats', ni('container stats')),
+  r('GET', '/containers/{name:.*}/top', stats.containerTop),
+  r('GET', '/containers/{name:.*}/stats', stats.containerStats),
   r('GET', '/containers/{name:.*}/archive', cfs.getArchive),
   r('HEAD', '/containers/{name:.*}/archive', cfs.headArchive),
   r('PUT', '/containers/{name:.*}/archive', cfs.putArchive),
   r('POST', '/containers/{name:.*}/resize', resizeContainer),
-  r('POST', '/containers/{name:.*}/update', ni('container update')),
+  r('POST', '/containers/{name:.*}/update', stats.updateContainer),
   r('POST', '/containers/{name:.*}/exec', exec.createExec),
   r('GET', '/containers/{name:.*}/checkpoints', ni('checkpoints')),
   r('POST', '/containers/{name:.*}/checkpoints', ni('checkpoints')),

@@ -50,6 +50,9 @@ const L = {
   registryGc: () => import('./commands/registry').then((m) => m.registryGc),
   build: () => import('./commands/build').then((m) => m.build),
   builderPrune: () => import('./commands/builder').then((m) => m.builderPrune),
+  stats: () => import('./commands/stats').then((m) => m.stats),
+  top: () => import('./commands/top').then((m) => m.top),
+  update: () => import('./commands/update').then((m) => m.update),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -96,9 +99,9 @@ export const TOP_LEVEL: Record<string, Entry> = {
   kill: KILL, load: LOAD, logs: LOGS, pause: PAUSE,
   port: later('port', 'List port mappings or a specific mapping for the container'),
   rename: RENAME, restart: RESTART, rm: RM, rmi: RMI, save: SAVE, start: START,
-  stats: later('stats', "Display a live stream of container(s) resource usage statistics"),
-  stop: STOP, tag: TAG, top: later('top', 'Display the running processes of a container'),
-  unpause: UNPAUSE, update: later('update', 'Update configuration of one or more containers'), wait: WAIT,
+  stats: e('stats', 'Display a live stream of container(s) resource usage statistics', L.stats),
+  stop: STOP, tag: TAG, top: e('top', 'Display the running processes of a container', L.top),
+  unpause: UNPAUSE, update: e('update', 'Update configuration of one or more containers', L.update), wait: WAIT,
 };
 
 export const COMMON = ['run', 'exec', 'ps', 'build', 'pull', 'push', 'images', 'login', 'logout', 'search', 'version', 'info'];

@@ -5,6 +5,7 @@ import type {
   ContainerCreateBody, ContainerInspect, ContainerPruneReport, ContainerSummary, CreateResponse, Filters, WaitResponse,
 } from './types';
 import { encodeFilters } from './filters';
+import type { TopResponse, UpdateBody } from './stats-types';
 
 const enc = encodeURIComponent;
 
@@ -151,6 +152,21 @@ export class ContainerApi {
 
   async resize(id: string, height: number, width: number): Promise<void> {
     await this.c.call({ method: 'POST', path: `/containers/${enc(id)}/resize`, query: { h: height, w: width } });
+  }
+
+  /** The stats body: one JSON record per line (one record when stream is false). */
+  stats(id: string, o: { stream: boolean; oneShot?: boolean; signal?: AbortSignal }): Promise<IncomingMessage> {
+    return this.c.request({
+      path: `/containers/${enc(id)}/stats`, query: { stream: o.stream, 'one-shot': o.oneShot || undefined }, signal: o.signal,
+    });
+  }
+
+  top(id: string, psArgs?: string): Promise<TopResponse> {
+    return this.c.json({ path: `/containers/${enc(id)}/top`, query: { ps_args: psArgs || undefined } });
+  }
+
+  update(id: string, body: UpdateBody): Promise<{ Warnings: string[] | null }> {
+    return this.c.json({ method: 'POST', path: `/containers/${enc(id)}/update`, body });
   }
 
   prune(filters?: Filters): Promise<ContainerPruneReport> {

@@ -17,6 +17,7 @@ export { SystemApi } from './system';
 export { BuildApi, type BuildOptions, type BuildCachePruneReport } from './build';
 export { ContainerFsApi, decodePathStat, isGoDir, isGoSymlink, type ContainerPathStat, type ContainerChange, type CommitOptions } from './container-fs';
 export type * from './types';
+export type * from './stats-types';
 
 /** One daemon connection with its typed endpoint groups. */
 export class BerthClient {

@@ -8,6 +8,7 @@ import { bundleDir, isRunningState, publish, type ServiceContext } from './conte
 import { parseSignal, SIGKILL } from './signals';
 import type { ContainerRecord } from './repository';
 import { conmonLogSizeMax, startLogPolicy, watchContainerLog } from './log-rotation';
+import { exitWasOomKill } from './oom';
 
 const DEFAULT_STOP_TIMEOUT = 10;
 
@@ -178,8 +179,9 @@ export async function applyExit(ctx: ServiceContext, id: string, exit: RuntimeEx
   const rec = ctx.repo.find(id);
   if (!rec || (rec.container.state.Status !== 'running' && rec.container.state.Status !== 'paused')) return undefined;
   // The file on disk is authoritative: an event for a previous run's file (cleared at start) is ignored.
-  const current = ctx.runtime.readExit(id) ?? exit;
-  if (!current) return undefined;
+  const recorded = ctx.runtime.readExit(id) ?? exit;
+  if (!recorded) return undefined;
+  const current = { ...recorded, oomKilled: exitWasOomKill(id, ctx.cgroupParent, recorded.exitCode, recorded.oomKilled) };
   const updated = ctx.repo.saveState(id, {
     Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: current.exitCode, FinishedAt: current.finishedAt, OOMKilled: current.oomKilled,

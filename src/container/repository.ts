@@ -131,6 +131,16 @@ export class ContainerRepository {
     return record;
   }
 
+  /** Replace the HostConfig (docker update); returns the new record. */
+  saveHostConfig(id: string, hostConfig: Container['hostConfig']): ContainerRecord {
+    const old = this.mustFind(id);
+    const container: Container = { ...old.container, hostConfig };
+    this.db.prepare('UPDATE container_configs SET body = ? WHERE id = ?').run(JSON.stringify(configBody(container)), id);
+    const record: ContainerRecord = { ...old, container };
+    this.byId.set(id, record);
+    return record;
+  }
+
   rename(id: string, newName: string): ContainerRecord {
     const old = this.mustFind(id);
     this.db.prepare('UPDATE container_configs SET name = ? WHERE id = ?').run(newName, id);

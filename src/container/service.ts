@@ -23,6 +23,8 @@ import { ContainerRepository } from './repository';
 import { RestartManager } from './restart-policy';
 import type { Container, ContainerListOptions, ContainerService, CreateContainerRequest, LogOptions, WaitCondition } from './types';
 import { Waiters, type WaitResult } from './waiters';
+import { statsRecords, topContainer, type ContainerStats, type StatsOptions, type TopResult } from './stats';
+import { updateContainer, type ContainerUpdateRequest } from './update';
 
 export class ContainerServiceImpl implements ContainerService {
   private readonly ctx: ServiceContext;
@@ -203,6 +205,22 @@ export class ContainerServiceImpl implements ContainerService {
 
   usingImage(imageId: string): Container[] {
     return this.ctx.repo.all().map((r) => r.container).filter((c) => c.imageId === imageId);
+  }
+
+  stats(idOrName: string, options: StatsOptions, signal?: AbortSignal): AsyncIterable<ContainerStats> {
+    const { id } = this.get(idOrName);
+    return statsRecords(() => this.ctx.repo.find(id)?.container, this.ctx.cgroupParent, options, signal);
+  }
+
+  async top(idOrName: string, psArgs: string): Promise<TopResult> {
+    const c = this.get(idOrName);
+    const result = await topContainer(c, this.ctx.cgroupParent, psArgs);
+    publish(this.ctx, 'top', c);
+    return result;
+  }
+
+  update(idOrName: string, request: ContainerUpdateRequest): Promise<{ warnings: string[] }> {
+    return updateContainer(this.ctx, idOrName, request);
   }
 
   async recover(): Promise<void> {

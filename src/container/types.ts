@@ -6,6 +6,8 @@ import type { ExecService } from './exec-types';
 
 export type { AttachOptions, AttachSession } from './attach';
 export type * from './exec-types';
+import type { ContainerStats, StatsOptions, TopResult } from './stats/types';
+import type { ContainerUpdateRequest } from './update';
 
 export interface ContainerConfig {
   Hostname: string;
@@ -71,6 +73,7 @@ export interface HostConfig {
   CpusetCpus: string;
   CpusetMems: string;
   PidsLimit: number | null;
+  BlkioWeight?: number;
   Ulimits: Ulimit[] | null;
   OomKillDisable: boolean | null;
   OomScoreAdj: number;
@@ -194,6 +197,12 @@ export interface ContainerService {
   sizes(idOrName: string): Promise<{ sizeRw: number; sizeRootFs: number }>;
   /** Containers using an image (for image delete). */
   usingImage(imageId: string): Container[];
+  /** Docker's stats records (one, or one per second while streaming); NotFoundError first. */
+  stats(idOrName: string, options: StatsOptions, signal?: AbortSignal): AsyncIterable<ContainerStats>;
+  /** ps output for the container's processes; ConflictError when it is not running. */
+  top(idOrName: string, psArgs: string): Promise<TopResult>;
+  /** docker update: resources and restart policy, applied live when running. */
+  update(idOrName: string, request: ContainerUpdateRequest): Promise<{ warnings: string[] }>;
   /** Start-up reconciliation with conmon/runc/exit files; restart policies. */
   recover(): Promise<void>;
   /** Stop watchers (daemon shutdown); containers keep running. */

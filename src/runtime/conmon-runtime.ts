@@ -11,6 +11,7 @@ import { runProbe } from './probe';
 import { translateCreateError } from './start-errors';
 import { which } from './which';
 import type { ContainerRuntime, ExecSession, ProbeOptions, ProbeResult, RuntimeCreateOptions, RuntimeExecOptions, RuntimeExit, RuntimeStatus } from './types';
+import type { OciResources } from './spec/types';
 
 export interface RuntimeOptions {
   runtimePath: string;
@@ -106,6 +107,11 @@ export class ConmonRuntime implements ContainerRuntime {
 
   async resume(id: string): Promise<void> {
     try { await this.runc.resume(id); } catch (err) { throw this.mapError(id, err); }
+  }
+
+  async update(id: string, resources: OciResources): Promise<void> {
+    const { devices: _devices, ...limits } = resources; // runc update does not take device rules
+    try { await this.runc.update(id, limits); } catch (err) { throw this.mapError(id, err); }
   }
 
   async delete(id: string, force = false): Promise<void> {

@@ -51,6 +51,8 @@ export function launchConmon(o: ConmonLaunch): Promise<number> {
     const child = spawn(o.conmonPath, conmonArgs(o), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' },
+      // conmon 2.1.6 also writes its "oom" file relative to its cwd (Podman runs it in the bundle).
+      cwd: o.bundleDir,
       detached: true,
     });
     const stderr = child.stderr as Readable;

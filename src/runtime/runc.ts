@@ -53,6 +53,17 @@ export class Runc {
   }
 
   async start(id: string): Promise<void> { await this.run(['start', id]); }
+  /** runc update -r -: the resources JSON on stdin (absent or zero fields are left unchanged). */
+  update(id: string, resources: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(this.bin, ['--root', this.root, 'update', '-r', '-', id], (err, stdout, stderr) => {
+        if (!err) { resolve(); return; }
+        const text = String(stderr || stdout || err.message);
+        reject(new RuncError(logrusMessage(text) || err.message, text));
+      });
+      child.stdin?.end(JSON.stringify(resources));
+    });
+  }
   async kill(id: string, signal: string | number): Promise<void> { await this.run(['kill', id, String(signal)]); }
   async pause(id: string): Promise<void> { await this.run(['pause', id]); }
   async resume(id: string): Promise<void> { await this.run(['resume', id]); }

@@ -1,3 +1,5 @@
+import type { OciResources } from './spec/types';
+
 // Low-level runtime contract: one conmon per container driving runc. The daemon never
 // holds a container's stdio; conmon keeps it (k8s-file log, attach socket, exit file).
 import type { OciProcess } from './spec';
@@ -67,6 +69,8 @@ export interface ContainerRuntime {
   kill(id: string, signal: string | number): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** Apply new cgroup limits to a running container (runc update). */
+  update(id: string, resources: OciResources): Promise<void>;
   /** runc delete (force kills if still running). Idempotent. */
   delete(id: string, force?: boolean): Promise<void>;
   state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined>;

@@ -26,3 +26,6 @@ export { exportCmd } from './export';
 export { diff } from './diff';
 export { commit } from './commit';
 export { registryServe, registryGc } from './registry';
+export { stats } from './stats';
+export { top } from './top';
+export { update } from './update';

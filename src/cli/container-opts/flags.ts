@@ -10,10 +10,13 @@ const duration = (v: string) => { parseGoDuration(v); };
 export const CONTAINER_FLAGS: FlagDef[] = [
   { name: 'add-host', kind: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
   { name: 'attach', short: 'a', kind: 'list', usage: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'blkio-weight', kind: 'int', typeName: 'uint16', usage: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)' },
   { name: 'cap-add', kind: 'list', usage: 'Add Linux capabilities' },
   { name: 'cap-drop', kind: 'list', usage: 'Drop Linux capabilities' },
   { name: 'cgroup-parent', kind: 'string', usage: 'Optional parent cgroup for the container' },
   { name: 'cidfile', kind: 'string', usage: 'Write the container ID to the file' },
+  { name: 'cpu-period', kind: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) period' },
+  { name: 'cpu-quota', kind: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
   { name: 'cpu-shares', short: 'c', kind: 'int', usage: 'CPU shares (relative weight)' },
   { name: 'cpus', kind: 'string', typeName: 'decimal', usage: 'Number of CPUs', validate: (v) => { parseNanoCpus(v); } },
   { name: 'cpuset-cpus', kind: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },

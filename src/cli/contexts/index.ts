@@ -2,3 +2,4 @@
 export * from './container';
 export * from './image';
 export * from './disk-usage';
+export * from './stats';

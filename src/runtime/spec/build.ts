@@ -9,6 +9,7 @@ import { DEFAULT_SHM_SIZE, READONLY_PATHS, defaultMounts, maskedPaths } from './
 import { buildCapabilities, buildEnv, oomScoreAdj } from './process';
 import { buildResources } from './resources';
 import { buildRlimits } from './rlimits';
+import { containerCgroupsPath } from './cgroups-path';
 import { hostDevices, mappedDevices } from './devices';
 import { applyInit, initApplies } from './init';
 import { resolveUser, type ExecUser } from './user';
@@ -90,7 +91,7 @@ export function buildSpec(input: SpecInput): BuiltSpec {
       namespaces,
       devices,
       resources,
-      cgroupsPath: '/' + path.posix.join(input.cgroupParent.replace(/^\/+/, ''), input.id),
+      cgroupsPath: containerCgroupsPath(input.cgroupParent, input.id),
       maskedPaths: privileged ? [] : stringList(hc.MaskedPaths) ?? maskedPaths(),
       readonlyPaths: privileged ? [] : stringList(hc.ReadonlyPaths) ?? [...READONLY_PATHS],
       sysctl,

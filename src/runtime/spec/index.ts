@@ -6,10 +6,11 @@ export { buildSpec, type SpecInput, type BuiltSpec } from './build';
 export { secureJoin, mkdirAllInRoot } from './secure-join';
 export { resolveUser, type ExecUser } from './user';
 export { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE, READONLY_PATHS, maskedPaths } from './defaults';
-export { replaceOrAppendEnv, buildCapabilities } from './process';
+export { replaceOrAppendEnv, buildCapabilities, checkOomScoreAdj } from './process';
 export { lookupInitBinary, IN_CONTAINER_INIT_PATH } from './init';
-export { hostHardLimits } from './rlimits';
+export { hostHardLimits, checkUlimits, canRaiseHardLimits } from './rlimits';
 export { swapLimitSupported } from './resources';
+export { containerCgroupsPath } from './cgroups-path';
 export type * from './types';
 
 /** config.json text; unlimited rlimits become RLIM_INFINITY's exact digits. */

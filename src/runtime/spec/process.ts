@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../../errors';
 import { DEFAULT_CAPABILITIES, DEFAULT_PATH_ENV, allCapabilities, isKnownCapability } from './defaults';
 import type { OciCapabilities } from './types';
+import { canRaiseHardLimits } from './rlimits';
 
 /** Docker's daemon environment (PATH, HOSTNAME, TERM) overridden by the container's Env. */
 export function buildEnv(hostname: string, tty: boolean, env: string[] | null | undefined, home?: string): string[] {
@@ -69,9 +70,21 @@ let ownOomScore: number | undefined;
  */
 export function oomScoreAdj(requested: number | undefined): number | undefined {
   const value = requested ?? 0;
+  if (value === 0 && daemonOomScoreAdj() > 0) return undefined;
+  return value;
+}
+
+function daemonOomScoreAdj(): number {
   if (ownOomScore === undefined) {
     try { ownOomScore = parseInt(readFileSync('/proc/self/oom_score_adj', 'utf8'), 10) || 0; } catch { ownOomScore = 0; }
   }
-  if (value === 0 && ownOomScore > 0) return undefined;
-  return value;
+  return ownOomScore;
+}
+
+/** Create-time check: a requested value below berthd's own would make every start fail without CAP_SYS_RESOURCE. */
+export function checkOomScoreAdj(requested: number | undefined): void {
+  const own = daemonOomScoreAdj();
+  if (requested !== undefined && requested !== 0 && requested < own && !canRaiseHardLimits()) {
+    throw new InvalidArgumentError(`Invalid value ${requested} for oom score adj: it is below the daemon's own value ${own}, and the daemon lacks CAP_SYS_RESOURCE to lower it`);
+  }
 }

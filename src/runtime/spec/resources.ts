@@ -7,7 +7,7 @@ import { defaultDeviceRules } from './defaults';
 
 const CFS_PERIOD_US = 100000;
 
-export type ResourceFields = Pick<HostConfig, 'Memory' | 'MemorySwap' | 'MemoryReservation' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'CpusetMems' | 'PidsLimit' | 'OomKillDisable'>;
+export type ResourceFields = Pick<HostConfig, 'Memory' | 'MemorySwap' | 'MemoryReservation' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'CpusetMems' | 'PidsLimit' | 'OomKillDisable' | 'BlkioWeight'>;
 
 let swapSupported: boolean | undefined;
 /** cgroup v1 needs swap accounting (memory.memsw.*) for a swap limit; v2 always has it. */
@@ -47,5 +47,6 @@ export function buildResources(hc: Partial<ResourceFields>, privileged: boolean)
   if (hc.PidsLimit !== null && hc.PidsLimit !== undefined && hc.PidsLimit !== 0) {
     res.pids = { limit: hc.PidsLimit < 0 ? -1 : hc.PidsLimit };
   }
+  if (hc.BlkioWeight && hc.BlkioWeight > 0) res.blockIO = { weight: hc.BlkioWeight };
   return res;
 }

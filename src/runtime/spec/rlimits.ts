@@ -32,6 +32,36 @@ export function hostHardLimits(): Map<string, number> {
   return map;
 }
 
+let sysResource: boolean | undefined;
+/** CAP_SYS_RESOURCE (bit 24) in the daemon's effective set: it may raise hard limits. */
+export function canRaiseHardLimits(): boolean {
+  if (sysResource === undefined) {
+    try {
+      const hex = /^CapEff:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+      sysResource = (BigInt('0x' + hex) & (1n << 24n)) !== 0n;
+    } catch { sysResource = false; }
+  }
+  return sysResource;
+}
+
+/**
+ * Create-time check of HostConfig.Ulimits, so that a limit the runtime could not set is
+ * refused with a 400 instead of failing every start.
+ */
+export function checkUlimits(ulimits: Array<{ Name: string; Soft: number; Hard: number }> | null | undefined): void {
+  for (const u of ulimits ?? []) {
+    const name = String(u.Name).toLowerCase();
+    if (!Object.values(LIMIT_NAMES).includes(name)) throw new InvalidArgumentError(`invalid ulimit type: ${u.Name}`);
+    if (u.Soft > u.Hard && u.Hard >= 0) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
+    const cap = hostHardLimits().get(name) ?? UNLIMITED;
+    const hard = u.Hard < 0 ? UNLIMITED : u.Hard;
+    if (hard > cap && !canRaiseHardLimits()) {
+      const show = (v: number) => (v >= UNLIMITED ? 'unlimited' : String(v));
+      throw new InvalidArgumentError(`invalid ulimit ${name}=${u.Soft}:${u.Hard}: hard limit ${show(hard)} is above the daemon's hard limit ${show(cap)}, and the daemon lacks CAP_SYS_RESOURCE to raise it`);
+    }
+  }
+}
+
 export function buildRlimits(ulimits: Array<{ Name: string; Soft: number; Hard: number }> | null | undefined): OciRlimit[] | undefined {
   if (!ulimits || ulimits.length === 0) return undefined;
   const host = hostHardLimits();
