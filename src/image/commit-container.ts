@@ -2,11 +2,11 @@
 // image. The tar is streamed once, into the content store (the layer blob) and
 // the layer store (unpacked on the parent chain); an empty diff adds no layer,
 // only a history entry marked empty_layer, as Docker does.
-import { PassThrough, type Readable } from 'node:stream';
-import { InvalidArgumentError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { ImageContext } from './context';
 import { MEDIA } from './context';
 import { commitImage } from './commit-image';
+import { ingestLayer } from './ingest-layer';
 import { hostPlatform } from './import';
 import { rollbackAdded } from './rollback';
 import { parseTagTarget, setTag } from './tagging';
@@ -24,40 +24,19 @@ export async function commitContainerLayer(ctx: ImageContext, req: ImageCommitRe
     req.layer.destroy();
     throw new NotFoundError(`No such image: ${req.parentId}`);
   }
-  const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
-  const toLayer = new PassThrough({ highWaterMark: 1 << 20 });
-  const stopAll = (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    req.layer.destroy(e);
-    toBlob.destroy(e);
-    toLayer.destroy(e);
-  };
-  req.layer.on('error', stopAll);
-  req.layer.pipe(toBlob);
-  req.layer.pipe(toLayer);
-  const [blobResult, layerResult] = await Promise.allSettled([
-    ctx.content.ingest(toBlob).catch((err: unknown) => { stopAll(err); throw err; }),
-    ctx.layers.applyLayer(parent.chainId, toLayer).catch((err: unknown) => { stopAll(err); throw err; }),
-  ]);
-  const applied = layerResult.status === 'fulfilled' ? [layerResult.value.chainId] : [];
-  const blobs = blobResult.status === 'fulfilled' ? [blobResult.value.digest] : [];
+  const layer = await ingestLayer(ctx, parent.chainId, req.layer, 'committing');
   try {
-    if (layerResult.status === 'rejected') throw layerResult.reason;
-    if (blobResult.status === 'rejected') throw blobResult.reason;
-    const blob = blobResult.value;
-    const layer = layerResult.value;
-    if (blob.digest !== layer.diffId) throw new InvalidArgumentError('layer digest changed while committing');
     const empty = layer.diffId === EMPTY_LAYER_DIFF_ID;
-    const layers = empty ? parent.layers : [...parent.layers, { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId }];
+    const layers = empty ? parent.layers : [...parent.layers, { digest: layer.digest, mediaType: MEDIA.ociLayer, size: layer.size, diffId: layer.diffId }];
     const stored = await commitImage(ctx, childConfig(parent.config, req, empty ? undefined : layer.diffId), layers, {
-      parentId: parent.id || undefined, applied: empty ? [] : applied,
+      parentId: parent.id || undefined, applied: empty ? [] : layer.added.chainIds,
     });
-    if (empty) await rollbackAdded(ctx, { chainIds: applied, blobs });
+    if (empty) await rollbackAdded(ctx, layer.added);
     ctx.events.publish('image', 'create', stored.id, { name: stored.id });
     if (target) setTag(ctx, stored.id, target);
     return stored;
   } catch (err) {
-    await rollbackAdded(ctx, { chainIds: applied, blobs }).catch(() => undefined);
+    await rollbackAdded(ctx, layer.added).catch(() => undefined);
     throw err;
   }
 }

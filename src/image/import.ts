@@ -1,12 +1,13 @@
 // docker import: one rootfs tar → a one-layer image. The body is streamed once:
 // into the content store (as the uncompressed layer blob) and into the layer store.
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { maybeDecompress } from '../archive';
 import { InvalidArgumentError } from '../errors';
 import type { ImageContext } from './context';
 import { MEDIA } from './context';
 import { applyChanges } from './changes';
 import { commitImage } from './commit-image';
+import { ingestLayer } from './ingest-layer';
 import { rollbackAdded } from './rollback';
 import { parseTagTarget, setTag } from './tagging';
 import type { ImageConfigFile, ImageImportOptions, ImageRuntimeConfig } from './types';
@@ -32,39 +33,16 @@ export async function importRootfs(ctx: ImageContext, source: Readable, options:
   const platform = parsePlatform(options.platform);
   const runtimeConfig = applyChanges({}, options.changes ?? []);
 
-  // One pass over the body, teed into the blob store and the layer store. When one
-  // side fails the other is stopped too, and whatever either stored is undone.
-  const plain = maybeDecompress(source);
-  const toBlob = new PassThrough({ highWaterMark: 1 << 20 });
-  const toLayer = new PassThrough({ highWaterMark: 1 << 20 });
-  const stopBoth = (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    toBlob.destroy(e);
-    toLayer.destroy(e);
-  };
-  plain.on('error', stopBoth);
-  plain.pipe(toBlob);
-  plain.pipe(toLayer);
-  const [blobResult, layerResult] = await Promise.allSettled([
-    ctx.content.ingest(toBlob).catch((err: unknown) => { stopBoth(err); throw err; }),
-    ctx.layers.applyLayer(null, toLayer).catch((err: unknown) => { stopBoth(err); throw err; }),
-  ]);
-  const applied = layerResult.status === 'fulfilled' ? [layerResult.value.chainId] : [];
-  const blobs = blobResult.status === 'fulfilled' ? [blobResult.value.digest] : [];
+  const layer = await ingestLayer(ctx, null, maybeDecompress(source), 'importing');
   try {
-    if (layerResult.status === 'rejected') throw layerResult.reason;
-    if (blobResult.status === 'rejected') throw blobResult.reason;
-    const blob = blobResult.value;
-    const layer = layerResult.value;
-    if (blob.digest !== layer.diffId) throw new InvalidArgumentError('layer digest changed while importing');
     const stored = await commitImage(ctx, buildConfig(options, platform, runtimeConfig, layer.diffId), [
-      { digest: blob.digest, mediaType: MEDIA.ociLayer, size: blob.size, diffId: layer.diffId },
-    ], { applied });
+      { digest: layer.digest, mediaType: MEDIA.ociLayer, size: layer.size, diffId: layer.diffId },
+    ], { applied: layer.added.chainIds });
     ctx.events.publish('image', 'import', stored.id, { name: stored.id });
     if (target) setTag(ctx, stored.id, target);
     return stored;
   } catch (err) {
-    await rollbackAdded(ctx, { chainIds: applied, blobs }).catch(() => undefined);
+    await rollbackAdded(ctx, layer.added).catch(() => undefined);
     throw err;
   }
 }
