@@ -17,6 +17,7 @@ import { imageHistory, inspectImage, listImages } from './handlers/images-read';
 import { pruneImages, removeImage, tagImage } from './handlers/images-write';
 import { createImage, loadImages, saveImage, saveImages } from './handlers/images-transfer';
 import * as un from './handlers/unsupported';
+import * as registry from './handlers/registry';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -28,9 +29,9 @@ const systemRoutes: Route[] = [
   r('GET', '/info', system.info),
   r('GET', '/events', events),
   r('GET', '/system/df', systemDf),
-  r('POST', '/auth', ni('registry login (/auth)')),
+  r('POST', '/auth', registry.login),
   r('POST', '/session', ni('interactive sessions (/session)')),
-  r('GET', '/distribution/{name:.*}/json', ni('registry distribution inspect')),
+  r('GET', '/distribution/{name:.*}/json', registry.inspectDistribution),
   r('POST', '/commit', ni('container commit')),
   r('POST', '/build', ni('image build')),
   r('POST', '/build/prune', ni('build cache prune')),
@@ -83,7 +84,7 @@ const imageRoutes: Route[] = [
   r('POST', '/images/load', loadImages),
   r('POST', '/images/prune', pruneImages),
   r('POST', '/images/{name:.*}/tag', tagImage),
-  r('POST', '/images/{name:.*}/push', ni('image push (registry client)')),
+  r('POST', '/images/{name:.*}/push', registry.pushImage),
   r('DELETE', '/images/{name:.*}', removeImage),
 ];
 

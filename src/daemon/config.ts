@@ -10,6 +10,10 @@ export interface DaemonConfig {
   pidfile: string; // --pidfile, default <execRoot>/berthd.pid
   cgroupParent: string; // --cgroup-parent, default "berth"
   seedBusybox: boolean; // --seed-busybox: import busybox:latest from the host's busybox-static when missing
+  insecureRegistries?: string[]; // --insecure-registry
+  registryMirrors?: string[]; // --registry-mirror (normalized to scheme://host)
+  maxConcurrentDownloads?: number; // --max-concurrent-downloads, default 3
+  maxConcurrentUploads?: number; // --max-concurrent-uploads, default 5
 }
 
 /** Where each component keeps its files. */

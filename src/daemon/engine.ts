@@ -10,6 +10,7 @@ import { createLayerStore, createRootfsStore } from '../snapshot';
 import { createImageService, seedBusybox } from '../image';
 import { createRuntime } from '../runtime';
 import { createContainerService } from '../container';
+import { createDistributionService, type DistributionService } from '../distribution';
 import type { ContentStore } from '../content/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { ImageService } from '../image/types';
@@ -28,6 +29,7 @@ export interface Engine {
   images: ImageService;
   runtime: ContainerRuntime;
   containers: ContainerService;
+  distribution: DistributionService;
   /** Stop watchers and close the DB; containers keep running under conmon. */
   close(): Promise<void>;
 }
@@ -87,7 +89,14 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     });
     await step('container recovery', () => containers.recover());
     if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
-    return { db, events, content, layers, rootfs, images, runtime, containers, close: closeAll };
+    const distribution = createDistributionService({
+      content, layers, images,
+      options: {
+        insecureRegistries: config.insecureRegistries ?? [], mirrors: config.registryMirrors ?? [],
+        maxConcurrentDownloads: config.maxConcurrentDownloads ?? 3, maxConcurrentUploads: config.maxConcurrentUploads ?? 5,
+      },
+    });
+    return { db, events, content, layers, rootfs, images, runtime, containers, distribution, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
 import type { DaemonConfig } from './config';
+import { registryFlags } from './registry-flags';
 
 export interface ParsedArgs {
   config: DaemonConfig;
@@ -22,6 +23,10 @@ const FLAGS: FlagSpec[] = [
   { names: ['-p', '--pidfile'], kind: 'string', key: 'pidfile', help: 'Path to use for daemon PID file (default "<exec-root>/berthd.pid")' },
   { names: ['--cgroup-parent'], kind: 'string', key: 'cgroupParent', help: 'Parent cgroup for all containers (default "berth")' },
   { names: ['--seed-busybox'], kind: 'bool', key: 'seedBusybox', help: "Import busybox:latest from the host's busybox-static when it is missing" },
+  { names: ['--insecure-registry'], kind: 'list', key: 'insecureRegistries', help: 'Enable insecure registry communication (host[:port] or CIDR; repeatable)' },
+  { names: ['--registry-mirror'], kind: 'list', key: 'registryMirrors', help: 'Preferred registry mirror for docker.io (repeatable)' },
+  { names: ['--max-concurrent-downloads'], kind: 'string', key: 'maxConcurrentDownloads', help: 'Set the max concurrent downloads (default 3)' },
+  { names: ['--max-concurrent-uploads'], kind: 'string', key: 'maxConcurrentUploads', help: 'Set the max concurrent uploads (default 5)' },
   { names: ['-D', '--debug'], kind: 'bool', key: 'debug', help: 'Enable debug mode (same as --log-level debug)' },
   { names: ['-h', '--help'], kind: 'bool', key: 'help', help: 'Print usage' },
   { names: ['-v', '--version'], kind: 'bool', key: 'version', help: 'Print version information and quit' },
@@ -77,6 +82,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     pidfile: path.resolve(strings.pidfile ?? path.join(execRoot, 'berthd.pid')),
     cgroupParent: strings.cgroupParent ?? 'berth',
     seedBusybox: bools.seedBusybox ?? false,
+    ...registryFlags(lists, strings),
   };
   return { config, help: bools.help ?? false, version: bools.version ?? false };
 }

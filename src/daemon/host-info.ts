@@ -144,6 +144,7 @@ export async function collectSystemInfo(config: DaemonConfig, runtimePath: strin
     },
     conmonVersion: /version\s+(\S+)/.exec(conmonOut)?.[1] ?? '',
     initBinary: '',
+    registry: { insecureRegistries: config.insecureRegistries ?? [], mirrors: config.registryMirrors ?? [] },
     loggingDriver: 'json-file', // the name HostConfig.LogConfig reports; conmon writes the file
     securityOptions: [],
     warnings,
