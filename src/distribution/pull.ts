@@ -89,7 +89,9 @@ async function pullOne(deps: DistributionDeps, client: RepositoryClient, ref: Im
   if (diffIds.length !== manifest.layers.length) {
     throw new InvalidArgumentError(`invalid image: the manifest lists ${manifest.layers.length} layers, the config ${diffIds.length} diff IDs`);
   }
-  const applied = await fetchLayers(deps, client, manifest.layers, diffIds, opts, progress);
+  // An image stored already needs nothing but its references (dockerd prints no layer lines then).
+  const stored = deps.images.find(manifest.config.digest);
+  const applied = stored ? [] : await fetchLayers(deps, client, manifest.layers, diffIds, opts, progress);
   const layers: ImageLayer[] = manifest.layers.map((d, i) => ({ digest: d.digest, size: d.size, mediaType: d.mediaType, diffId: diffIds[i] }));
   const { updated } = await deps.images.recordPulled({
     configBytes, manifestBytes, layers, applied, repository: ref, repoDigest: top.digest, tag: ref.digest ? undefined : ref,
