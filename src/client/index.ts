@@ -13,6 +13,7 @@ export { parseFilters, addFilter, encodeFilters, FilterFormatError } from './fil
 export { ContainerApi, type ListOptions, type LogsOptions, type AttachOptions, type WaitCondition, type ExecCreateConfig, type ExecInspectResponse } from './containers';
 export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
+export { encodeRegistryAuth, type RegistryAuth, type DistributionInspect } from './registry-auth';
 export type * from './types';
 
 /** One daemon connection with its typed endpoint groups. */

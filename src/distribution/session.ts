@@ -6,7 +6,7 @@
 // answered once more with fresh credentials when the body can be sent again.
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { UnauthorizedError } from '../errors';
+import { InternalError, UnauthorizedError } from '../errors';
 import { parseChallenges, type Challenge } from './challenge';
 import type { Endpoint } from './endpoints';
 import { describeRegistryErrors, readLimited, unexpectedResponse } from './registry-errors';
@@ -97,7 +97,7 @@ export class RegistrySession {
     if (!ch) return undefined;
     if (ch.scheme === 'basic') {
       const header = basicHeader(this.auth).Authorization;
-      if (!header) throw new UnauthorizedError('no basic auth credentials');
+      if (!header) throw new InternalError('no basic auth credentials');
       return header;
     }
     const scopes = [...this.scopes].sort().join(' ');

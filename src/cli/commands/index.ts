@@ -21,3 +21,6 @@ export { containerPrune, imagePrune } from './prune';
 export { df } from './df';
 export { info } from './info';
 export { version } from './version';
+export { pull } from './pull';
+export { push } from './push';
+export { login, logout } from './login';
