@@ -29,7 +29,7 @@ export class RegistrySession {
   private base: string;
   private challenge: Challenge | undefined;
   private token: { value: string; scopes: string } | undefined;
-  private pinged = false;
+  private pinging: Promise<void> | undefined;
   /** A refresh token the token server handed out (Docker's identity token). */
   refreshToken: string | undefined;
 
@@ -56,13 +56,13 @@ export class RegistrySession {
       this.base = `http:${this.base.slice('https:'.length)}`;
       res = await send({ method: 'GET', url: `${this.base}/v2/`, signal });
     }
-    this.pinged = true;
     if (res.statusCode === 401) this.challenge = pickChallenge(res.headers['www-authenticate']);
     return res;
   }
 
   async request(r: SessionRequest): Promise<IncomingMessage> {
-    if (!this.pinged) (await this.ping(r.signal)).resume();
+    // Concurrent first requests share one ping (it may switch the scheme).
+    await (this.pinging ??= this.ping(r.signal).then((res) => { res.resume(); }));
     for (let attempt = 0; ; attempt++) {
       const authorization = await this.authorization(r.signal);
       const url = /^https?:\/\//.test(r.path) ? r.path : `${this.base}${r.path}`;

@@ -1,0 +1,164 @@
+// berthd's registry client driven by the official docker CLI against Debian's
+// reference registry on loopback: push, rmi, pull (progress), run, image ID kept
+// across the round trip, "Image is up to date", layers present locally skipped,
+// the JSON progress stream (Downloading with progressDetail), distribution inspect.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import * as tar from 'tar-stream';
+import { startDaemon, startReferenceRegistry, describe as show, type TestDaemon, type ReferenceRegistry } from './helpers';
+
+let d: TestDaemon;
+let reg: ReferenceRegistry;
+before(async () => {
+  d = await startDaemon();
+  reg = await startReferenceRegistry(path.join(d.tmpRoot, 'registry'));
+});
+after(async () => {
+  await reg?.stop();
+  await d?.cleanup();
+});
+
+const imageId = async (ref: string) => (await d.dockerOk(['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
+
+async function readTar(data: Buffer): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c) => { chunks.push(c as Buffer); });
+      stream.on('end', () => { entries.set(header.name, Buffer.concat(chunks)); next(); });
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  extract.end(data);
+  await done;
+  return entries;
+}
+
+async function packTar(files: Record<string, Buffer>): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const [name, data] of Object.entries(files)) pack.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('docker push, rmi, pull and run through the reference registry; the image ID is unchanged', async () => {
+  const ref = `${reg.host}/x/y:1`;
+  const before = await imageId('busybox');
+  await d.dockerOk(['tag', 'busybox', ref]);
+  const push = await d.docker(['push', ref]);
+  assert.equal(push.code, 0, show('docker', ['push', ref], push));
+  assert.match(push.stdout, new RegExp(`The push refers to repository \\[${reg.host}/x/y\\]`));
+  assert.match(push.stdout, /: Pushed/);
+  assert.match(push.stdout, /1: digest: sha256:[0-9a-f]{64} size: \d+/);
+
+  const again = await d.dockerOk(['push', ref]);
+  assert.match(again, /: Layer already exists/);
+
+  await d.dockerOk(['rmi', ref]);
+  await d.dockerOk(['rmi', 'busybox']);
+  const pull = await d.docker(['pull', ref]);
+  assert.equal(pull.code, 0, show('docker', ['pull', ref], pull));
+  assert.match(pull.stdout, /1: Pulling from x\/y|1: Pulling from 127\.0\.0\.1:\d+\/x\/y/);
+  assert.match(pull.stdout, /: Pulling fs layer/);
+  assert.match(pull.stdout, /: Pull complete/);
+  assert.match(pull.stdout, /Digest: sha256:[0-9a-f]{64}/);
+  assert.match(pull.stdout, new RegExp(`Status: Downloaded newer image for ${reg.host}/x/y:1`));
+  assert.equal(await imageId(ref), before);
+
+  const digests = await d.dockerOk(['image', 'inspect', '--format', '{{json .RepoDigests}}', ref]);
+  assert.match(digests, new RegExp(`${reg.host}/x/y@sha256:[0-9a-f]{64}`));
+  const run = await d.dockerOk(['run', '--rm', ref, 'echo', 'pulled-and-running']);
+  assert.equal(run.trim(), 'pulled-and-running');
+
+  const second = await d.dockerOk(['pull', ref]);
+  assert.match(second, new RegExp(`Status: Image is up to date for ${reg.host}/x/y:1`));
+  await d.dockerOk(['tag', ref, 'busybox']);
+});
+
+test('the pull progress stream has Docker JSON messages with byte counters', async () => {
+  const ref = `${reg.host}/x/y`;
+  await d.dockerOk(['rmi', `${ref}:1`]);
+  await d.dockerOk(['rmi', 'busybox']);
+  const res = await d.api('POST', `/v1.45/images/create?fromImage=${encodeURIComponent(ref)}&tag=1`, { timeoutMs: 60_000 });
+  assert.equal(res.status, 200, res.text);
+  const messages = res.text.split('\r\n').filter(Boolean).map((l) => JSON.parse(l) as { status?: string; id?: string; progressDetail?: { current?: number; total?: number } });
+  const downloading = messages.filter((m) => m.status === 'Downloading');
+  assert.ok(downloading.length > 0, res.text);
+  const last = downloading[downloading.length - 1];
+  assert.ok(last.progressDetail?.total && last.progressDetail.current === last.progressDetail.total, res.text);
+  const order = ['Pulling fs layer', 'Verifying Checksum', 'Download complete', 'Pull complete'];
+  const positions = order.map((s) => messages.findIndex((m) => m.status === s));
+  assert.ok(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1])), res.text);
+  assert.ok(messages.some((m) => m.status?.startsWith('Status: Downloaded newer image for')), res.text);
+  await d.dockerOk(['tag', `${ref}:1`, 'busybox']);
+});
+
+test('pulling an unknown tag is a 404 with the registry error', async () => {
+  const r = await d.docker(['pull', `${reg.host}/x/y:nope`]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, new RegExp(`manifest for ${reg.host}/x/y:nope not found: manifest unknown`));
+});
+
+test('a layer present locally is not downloaded again', async () => {
+  // A two-layer image on top of busybox's layer, loaded from a docker-save tar.
+  const saved = (await d.run('docker', ['save', 'busybox'])).stdoutBytes;
+  const files = await readTar(saved);
+  const manifest = JSON.parse(files.get('manifest.json')!.toString()) as Array<{ Layers: string[]; Config: string }>;
+  const baseLayer = files.get(manifest[0].Layers[0])!;
+  const baseConfig = JSON.parse(files.get(manifest[0].Config)!.toString()) as { rootfs: { diff_ids: string[] } };
+  const top = await packTar({ 'added.txt': Buffer.from('on top\n') });
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const config = Buffer.from(JSON.stringify({
+    architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'] }, created: '2024-01-01T00:00:00Z',
+    rootfs: { type: 'layers', diff_ids: [baseConfig.rootfs.diff_ids[0], sha(top)] },
+  }));
+  const archive = await packTar({
+    'manifest.json': Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: ['two-layers:1'], Layers: ['base.tar', 'top.tar'] }])),
+    'config.json': config, 'base.tar': baseLayer, 'top.tar': top,
+  });
+  const archivePath = path.join(d.tmpRoot, 'two-layers.tar');
+  fs.writeFileSync(archivePath, archive);
+  await d.dockerOk(['load', '-i', archivePath]);
+  const ref = `${reg.host}/x/two:1`;
+  await d.dockerOk(['tag', 'two-layers:1', ref]);
+  await d.dockerOk(['push', ref]);
+  const id = await imageId(ref);
+  await d.dockerOk(['rmi', ref, 'two-layers:1']);
+  const pull = await d.dockerOk(['pull', ref]);
+  const lines = pull.split('\n');
+  assert.equal(lines.filter((l) => /: Already exists$/.test(l)).length, 1, pull);
+  assert.equal(lines.filter((l) => /: Pull complete$/.test(l)).length, 1, pull);
+  assert.equal(await imageId(ref), id);
+  assert.equal((await d.dockerOk(['run', '--rm', ref, 'cat', '/added.txt'])).trim(), 'on top');
+});
+
+test('GET /distribution/{name}/json describes the pushed manifest', async () => {
+  const res = await d.api('GET', `/v1.45/distribution/${reg.host}/x/y:1/json`);
+  assert.equal(res.status, 200, res.text);
+  const body = res.json as { Descriptor: { mediaType: string; digest: string; size: number }; Platforms: Array<{ os: string; architecture: string }> };
+  assert.match(body.Descriptor.digest, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(body.Platforms[0].os, 'linux');
+});
+
+test('berth pull and push work the same way', async () => {
+  const ref = `${reg.host}/b/cli:2`;
+  await d.berthOk(['tag', 'busybox', ref]);
+  const push = await d.berthOk(['push', ref]);
+  assert.match(push, /2: digest: sha256:[0-9a-f]{64} size: \d+/);
+  // The same blob in another repository of the registry: mounted, not uploaded.
+  assert.match(push, /Mounted from x\/(y|two)|Layer already exists/);
+  await d.berthOk(['rmi', ref]);
+  const pull = await d.berthOk(['pull', ref]);
+  assert.match(pull, new RegExp(`Status: (Downloaded newer image|Image is up to date) for ${reg.host}/b/cli:2`));
+  assert.match(pull, new RegExp(`^${reg.host}/b/cli:2$`, 'm'));
+  const quiet = await d.berthOk(['pull', '-q', ref]);
+  assert.equal(quiet.trim(), `${reg.host}/b/cli:2`);
+});
