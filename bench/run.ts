@@ -12,6 +12,8 @@ import { benchFleet, benchLifecycle, benchLifecycleApi, benchRunRm, type Cli, ty
 import { ensureBusybox, openDockerEngine, type DockerEngine } from './docker-engine';
 import { benchAttachThroughput, benchExec, benchExecApi, benchRawRuncExec } from './exec-attach';
 import { summarize } from './stats';
+import { benchRegistryBerthd, benchRegistryDockerd, registryBenchOptions, registryRatios, writeRandomImage } from './registry-client';
+import { hasReferenceRegistry } from '../test/helpers/reference-registry';
 
 interface Options { iterations: number; containers: number }
 
@@ -132,6 +134,13 @@ export async function main(argv: string[]): Promise<void> {
     });
     daemon = await startDaemon({ logLevel: 'warn' });
     await benchEngine(report, berthTarget(daemon), o);
+    const registryOptions = registryBenchOptions(argv.includes('--quick'));
+    const randomImage = hasReferenceRegistry() ? await writeRandomImage(path.join(workDir, 'registry-image'), registryOptions) : undefined;
+    if (!randomImage) report.note('docker-registry not installed: registry push/pull skipped');
+    const live = daemon;
+    if (randomImage) {
+      await section(report, 'berthd: registry push/pull', () => benchRegistryBerthd(report, live, workDir, randomImage, registryOptions.rounds));
+    }
     await daemon.cleanup();
     daemon = undefined;
 
@@ -148,8 +157,13 @@ export async function main(argv: string[]): Promise<void> {
         runArgs: ['--network', 'none'], shim: { name: 'containerd-shim-runc-v2', mention: '' }, daemonPid: engine.pid, cgroupParent: engine.cgroupParent,
       }, o);
       report.note('dockerd runs use --network none (berthd containers get a loopback-only network namespace).');
+      const started = engine;
+      if (randomImage) {
+        await section(report, 'dockerd: registry push/pull', () => benchRegistryDockerd(report, started, workDir, randomImage, registryOptions.rounds));
+      }
     });
     printRatios(report, o, engine !== undefined);
+    if (randomImage) report.note(`Registry (reference registry on loopback, ${(randomImage.bytes / 1e6).toFixed(0)} MB of random layers, MB/s of image data):\n${registryRatios(report)}`);
     report.note('MemAvailable deltas are system-wide: other activity on the machine during the run shifts them (even below zero); PSS splits shared pages fairly.');
     report.print();
   } finally {

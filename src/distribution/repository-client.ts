@@ -103,14 +103,14 @@ export class RepositoryClient {
    * Streams `body` to an upload (PATCH), then commits it under the digest `finish()`
    * returns once the body has ended (known only then when compressing on the fly).
    */
-  async upload(location: string, body: Readable, finish: () => string, signal?: AbortSignal): Promise<void> {
+  async upload(location: string, body: Readable, finish: () => string | Promise<string>, signal?: AbortSignal): Promise<void> {
     const patch = await this.session.request({
       method: 'PATCH', path: location, headers: { 'Content-Type': 'application/octet-stream' }, body: () => body, signal,
     });
     if (patch.statusCode !== 202 && patch.statusCode !== 204) await unexpectedResponse(patch, 'registry');
     patch.resume();
     const next = new URL(this.location(patch));
-    next.searchParams.set('digest', finish());
+    next.searchParams.set('digest', await finish());
     const put = await this.session.request({ method: 'PUT', path: next.toString(), headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(0), signal });
     if (put.statusCode !== 201 && put.statusCode !== 204) await unexpectedResponse(put, 'registry');
     put.resume();
