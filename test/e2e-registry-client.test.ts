@@ -162,3 +162,39 @@ test('berth pull and push work the same way', async () => {
   const quiet = await d.berthOk(['pull', '-q', ref]);
   assert.equal(quiet.trim(), `${reg.host}/b/cli:2`);
 });
+
+test('an OCI index: the host platform is chosen, the repo digest is the index digest', async () => {
+  const base = `http://${reg.host}/v2`;
+  const accept = 'application/vnd.docker.distribution.manifest.v2+json';
+  const got = await fetch(`${base}/x/y/manifests/1`, { headers: { Accept: accept } });
+  assert.equal(got.status, 200);
+  const manifestBytes = Buffer.from(await got.arrayBuffer());
+  const manifest = JSON.parse(manifestBytes.toString()) as { config: { digest: string }; layers: Array<{ digest: string }> };
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  for (const digest of [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]) {
+    const mount = await fetch(`${base}/x/idx/blobs/uploads/?mount=${digest}&from=x/y`, { method: 'POST' });
+    assert.equal(mount.status, 201);
+  }
+  const put = await fetch(`${base}/x/idx/manifests/${sha(manifestBytes)}`, { method: 'PUT', headers: { 'Content-Type': accept }, body: manifestBytes });
+  assert.equal(put.status, 201, await put.text());
+  const index = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      { mediaType: accept, digest: sha(manifestBytes), size: manifestBytes.length, platform: { os: 'linux', architecture: 's390x' } },
+      { mediaType: accept, digest: sha(manifestBytes), size: manifestBytes.length, platform: { os: 'linux', architecture: 'amd64' } },
+    ],
+  }));
+  const putIndex = await fetch(`${base}/x/idx/manifests/multi`, { method: 'PUT', headers: { 'Content-Type': 'application/vnd.oci.image.index.v1+json' }, body: index });
+  assert.equal(putIndex.status, 201, await putIndex.text());
+  const ref = `${reg.host}/x/idx:multi`;
+  const pull = await d.docker(['pull', ref]);
+  assert.equal(pull.code, 0, show('docker', ['pull', ref], pull));
+  assert.match(pull.stdout, new RegExp(`Digest: ${sha(index)}`));
+  const digests = await d.dockerOk(['image', 'inspect', '--format', '{{json .RepoDigests}}', ref]);
+  assert.ok(digests.includes(`${reg.host}/x/idx@${sha(index)}`), digests);
+  const wrong = await d.docker(['pull', '--platform', 'linux/arm64', ref]);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /no matching manifest for linux\/arm64/);
+  const dist = await d.api('GET', `/v1.45/distribution/${ref}/json`);
+  assert.deepEqual((dist.json as { Platforms: Array<{ architecture: string }> }).Platforms.map((p) => p.architecture), ['s390x', 'amd64']);
+});

@@ -45,7 +45,7 @@ export function parseManifest(bytes: Buffer, contentType: string): ImageManifest
   let doc: { schemaVersion?: number; mediaType?: string; config?: unknown; layers?: unknown[]; manifests?: unknown[] };
   try { doc = JSON.parse(bytes.toString('utf8')) as typeof doc; } catch { throw new InvalidArgumentError('invalid manifest: not JSON'); }
   const mediaType = doc.mediaType || contentType;
-  if (doc.schemaVersion === 1 || /prettyjws|v1\+json/.test(mediaType)) {
+  if (doc.schemaVersion === 1 || SCHEMA1.has(mediaType)) {
     throw new InvalidArgumentError('Docker Image Format v1 and Docker Image manifest version 2, schema 1 are not supported');
   }
   if (Array.isArray(doc.manifests) || mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList) {
@@ -61,6 +61,8 @@ export function parseManifest(bytes: Buffer, contentType: string): ImageManifest
   }
   return { kind: 'manifest', mediaType: mediaType || MEDIA.ociManifest, config: checkDescriptor(doc.config, 'config'), layers };
 }
+
+const SCHEMA1 = new Set(['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws']);
 
 const DEFAULT_VARIANT: Record<string, string> = { arm64: 'v8', arm: 'v7' };
 
