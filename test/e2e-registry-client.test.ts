@@ -198,3 +198,51 @@ test('an OCI index: the host platform is chosen, the repo digest is the index di
   const dist = await d.api('GET', `/v1.45/distribution/${ref}/json`);
   assert.deepEqual((dist.json as { Platforms: Array<{ architecture: string }> }).Platforms.map((p) => p.architecture), ['s390x', 'amd64']);
 });
+
+test('a blob download cut mid-way resumes with a Range request', async () => {
+  // A 6 MiB random layer, pushed directly, then pulled through a proxy that cuts
+  // the first connection carrying more than 2 MiB from the registry.
+  const data = Buffer.from(Array.from({ length: 6 << 20 }, (_, i) => (i * 2654435761) >>> 24));
+  const layer = await packTar({ 'big.bin': data });
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'] }, rootfs: { type: 'layers', diff_ids: [sha(layer)] } }));
+  const archive = await packTar({
+    'manifest.json': Buffer.from(JSON.stringify([{ Config: 'c.json', RepoTags: ['resume-me:1'], Layers: ['l.tar'] }])),
+    'c.json': config, 'l.tar': layer,
+  });
+  fs.writeFileSync(path.join(d.tmpRoot, 'resume.tar'), archive);
+  await d.dockerOk(['load', '-i', path.join(d.tmpRoot, 'resume.tar')]);
+  await d.dockerOk(['tag', 'resume-me:1', `${reg.host}/x/resume:1`]);
+  await d.dockerOk(['push', `${reg.host}/x/resume:1`]);
+  await d.dockerOk(['rmi', `${reg.host}/x/resume:1`, 'resume-me:1']);
+
+  const net = await import('node:net');
+  let cut = false;
+  const requests: string[] = [];
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(reg.port, '127.0.0.1');
+    let down = 0;
+    client.on('data', (c: Buffer) => { requests.push(...c.toString('latin1').split('\r\n').filter((l) => /^(GET|HEAD) |^range:/i.test(l))); upstream.write(c); });
+    upstream.on('data', (c: Buffer) => {
+      down += c.length;
+      if (!cut && down > 2 << 20) { cut = true; client.destroy(); upstream.destroy(); return; }
+      client.write(c);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as { port: number }).port;
+  try {
+    const ref = `127.0.0.1:${port}/x/resume:1`;
+    const pull = await d.docker(['pull', ref]);
+    assert.equal(pull.code, 0, show('docker', ['pull', ref], pull));
+    assert.ok(cut, 'the proxy cut a connection');
+    assert.ok(requests.some((l) => /^range: bytes=\d+-$/i.test(l)), requests.join('\n'));
+    assert.equal(await imageId(ref), sha(config));
+    assert.ok(Number(await d.dockerOk(['image', 'inspect', '--format', '{{.Size}}', ref])) >= 6 << 20);
+  } finally {
+    proxy.close();
+  }
+});
