@@ -76,7 +76,7 @@ async function pullOne(deps: DistributionDeps, client: RepositoryClient, ref: Im
     manifestBytes = inner.bytes;
   }
   const manifest: ImageManifest = parsed;
-  progress.status(tagOrDigest, `Pulling from ${familiarName(ref)}`);
+  progress.status(tagOrDigest, `Pulling from ${ref.path}`);
 
   const configBytes = deps.content.has(manifest.config.digest)
     ? await deps.content.read(manifest.config.digest)

@@ -85,4 +85,5 @@ export async function recordPushed(ctx: ImageContext, imageId: string, pushed: {
   const same = pushed.layers.length === stored.layers.length && pushed.layers.every((l, i) => l.diffId === stored.layers[i].diffId);
   if (same) ctx.repo.insert({ ...stored, layers: pushed.layers, manifestDigest });
   ctx.repo.setRef(`${pushed.repository.domain}/${pushed.repository.path}@${manifestDigest}`, imageId, 'digest');
+  ctx.events.publish('image', 'push', imageId, { name: familiarString(pushed.repository) });
 }
