@@ -16,6 +16,8 @@ import { summarize } from './stats';
 import { benchBlobGet, describeBlobGet } from './registry-blobs';
 import { benchBuild, buildxAvailable, makeBuildContext } from './build';
 import { benchStatsLatency } from './stats-latency';
+import { benchRegistryBerthd, benchRegistryDockerd, registryBenchOptions, registryRatios, writeRandomImage } from './registry-client';
+import { hasReferenceRegistry } from '../test/helpers/reference-registry';
 
 interface Options { iterations: number; containers: number }
 
@@ -164,6 +166,13 @@ export async function main(argv: string[]): Promise<void> {
         report.timing(`berthd: ${cli.label} build one-file change`, s.oneFile);
       });
     }
+    const registryOptions = registryBenchOptions(argv.includes('--quick'));
+    const randomImage = hasReferenceRegistry() ? await writeRandomImage(path.join(workDir, 'registry-image'), registryOptions) : undefined;
+    if (!randomImage) report.note('docker-registry not installed: registry push/pull skipped');
+    const live = daemon;
+    if (randomImage) {
+      await section(report, 'berthd: registry push/pull', () => benchRegistryBerthd(report, live, workDir, randomImage, registryOptions.rounds));
+    }
     await daemon.cleanup();
     daemon = undefined;
 
@@ -196,6 +205,10 @@ export async function main(argv: string[]): Promise<void> {
           report.timing('dockerd: docker build (BuildKit) one-file change', s.oneFile);
         });
       } else report.note('BuildKit not measured: the docker CLI has no buildx plugin here (DOCKER_BUILDKIT=1 needs it).');
+      const started = engine;
+      if (randomImage) {
+        await section(report, 'dockerd: registry push/pull', () => benchRegistryDockerd(report, started, workDir, randomImage, registryOptions.rounds));
+      }
     });
     await section(report, 'registry: blob GET throughput', async () => {
       const r = await benchBlobGet(workDir);
@@ -205,6 +218,7 @@ export async function main(argv: string[]): Promise<void> {
       report.note(describeBlobGet(r).join('\n'));
     });
     printRatios(report, o, engine !== undefined);
+    if (randomImage) report.note(`Registry (reference registry on loopback, ${(randomImage.bytes / 1e6).toFixed(0)} MB of random layers, MB/s of image data):\n${registryRatios(report)}`);
     report.note('MemAvailable deltas are system-wide: other activity on the machine during the run shifts them (even below zero); PSS splits shared pages fairly.');
     report.print();
   } finally {

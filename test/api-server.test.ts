@@ -139,5 +139,5 @@ test('images: list, inspect, history, tag, delete, import stream, load, save, pu
   assert.equal((await request(sock, 'GET', '/images/nope/get')).status, 404);
   const pull = await request(sock, 'POST', '/images/create?fromImage=alpine&tag=3');
   assert.equal(pull.status, 501);
-  assert.match(pull.json<{ message: string }>().message, /cannot pull alpine:3/);
+  assert.match(pull.json<{ message: string }>().message, /no registry client/);
 });

@@ -8,6 +8,7 @@ import type { ImageService } from '../image/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { EventBus } from '../events';
 import type { SystemInfo } from './system-info';
+import type { DistributionService } from '../distribution/types';
 
 /** Everything the API layer talks to; wired by src/daemon. */
 export interface ApiBackend {
@@ -19,6 +20,8 @@ export interface ApiBackend {
   rootfs: RootfsStore;
   events: EventBus;
   system: SystemInfo;
+  /** Registry client (pull, push, login); absent in API-only test set-ups. */
+  distribution?: DistributionService;
 }
 
 export interface RequestContext {

@@ -21,6 +21,7 @@ import * as cfs from './handlers/containers-fs';
 import { commitContainer } from './handlers/commit';
 import { build, pruneBuildCache } from './handlers/build';
 import * as stats from './handlers/containers-stats';
+import * as registry from './handlers/registry';
 
 const r = (method: string, path: string, handler: Handler): Route => ({ method, path, handler });
 const ni = un.notImplemented;
@@ -32,9 +33,9 @@ const systemRoutes: Route[] = [
   r('GET', '/info', system.info),
   r('GET', '/events', events),
   r('GET', '/system/df', systemDf),
-  r('POST', '/auth', ni('registry login (/auth)')),
+  r('POST', '/auth', registry.login),
   r('POST', '/session', ni('interactive sessions (/session)')),
-  r('GET', '/distribution/{name:.*}/json', ni('registry distribution inspect')),
+  r('GET', '/distribution/{name:.*}/json', registry.inspectDistribution),
   r('POST', '/commit', commitContainer),
   r('POST', '/build', build),
   r('POST', '/build/prune', pruneBuildCache),
@@ -87,7 +88,7 @@ const imageRoutes: Route[] = [
   r('POST', '/images/load', loadImages),
   r('POST', '/images/prune', pruneImages),
   r('POST', '/images/{name:.*}/tag', tagImage),
-  r('POST', '/images/{name:.*}/push', ni('image push (registry client)')),
+  r('POST', '/images/{name:.*}/push', registry.pushImage),
   r('DELETE', '/images/{name:.*}', removeImage),
 ];
 

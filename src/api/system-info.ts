@@ -38,6 +38,8 @@ export interface SystemInfo {
   runtime: { name: string; path: string; version: string; commit: string };
   conmonVersion: string;
   initBinary: string;
+  /** --insecure-registry and --registry-mirror values, for /info's RegistryConfig. */
+  registry?: { insecureRegistries: string[]; mirrors: string[] };
   loggingDriver: string;
   securityOptions: string[];
   warnings: string[];

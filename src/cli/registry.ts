@@ -53,6 +53,10 @@ const L = {
   stats: () => import('./commands/stats').then((m) => m.stats),
   top: () => import('./commands/top').then((m) => m.top),
   update: () => import('./commands/update').then((m) => m.update),
+  pull: () => import('./commands/pull').then((m) => m.pull),
+  push: () => import('./commands/push').then((m) => m.push),
+  login: () => import('./commands/login').then((m) => m.login),
+  logout: () => import('./commands/login').then((m) => m.logout),
 } satisfies Record<string, Loader>;
 
 const e = (id: string, short: string, load?: Loader): Entry => ({ id, short, load });
@@ -85,9 +89,9 @@ const later = (id: string, short: string): Entry => e(id, short);
 
 export const TOP_LEVEL: Record<string, Entry> = {
   run: RUN, exec: e('exec', 'Execute a command in a running container', L.exec), ps: PS,
-  build: e('build', 'Build an image from a Dockerfile', L.build), pull: later('pull', 'Download an image from a registry'),
-  push: later('push', 'Upload an image to a registry'), images: IMAGES,
-  login: later('login', 'Authenticate to a registry'), logout: later('logout', 'Log out from a registry'),
+  build: e('build', 'Build an image from a Dockerfile', L.build), pull: e('pull', 'Download an image from a registry', L.pull),
+  push: e('push', 'Upload an image to a registry', L.push), images: IMAGES,
+  login: e('login', 'Authenticate to a registry', L.login), logout: e('logout', 'Log out from a registry', L.logout),
   search: later('search', 'Search Docker Hub for images'), version: VERSION, info: INFO,
   attach: e('attach', 'Attach local standard input, output, and error streams to a running container', L.attach),
   commit: e('commit', "Create a new image from a container's changes", L.commit),

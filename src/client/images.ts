@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { EngineClient } from './http-client';
 import type { DeleteItem, Filters, HistoryItem, ImageInspect, ImagePruneReport, ImageSummary } from './types';
 import { encodeFilters } from './filters';
+import { encodeRegistryAuth, type DistributionInspect } from './registry-auth';
 
 const enc = encodeURIComponent;
 
@@ -77,8 +78,24 @@ export class ImageApi {
     });
   }
 
-  /** POST /images/create?fromImage=: pull (a registry feature of a later milestone). */
-  pull(image: string, tag: string | undefined, platform?: string): Promise<IncomingMessage> {
-    return this.c.request({ method: 'POST', path: '/images/create', query: { fromImage: image, tag, platform } });
+  /** POST /images/create?fromImage=: pull; JSON-lines progress. `registryAuth` is the encoded X-Registry-Auth value. */
+  pull(image: string, tag: string | undefined, platform?: string, registryAuth?: string): Promise<IncomingMessage> {
+    return this.c.request({
+      method: 'POST', path: '/images/create', query: { fromImage: image, tag, platform },
+      headers: registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined,
+    });
+  }
+
+  /** POST /images/{name}/push: JSON-lines progress; no tag pushes every tag of the repository. */
+  push(name: string, tag: string | undefined, registryAuth?: string): Promise<IncomingMessage> {
+    return this.c.request({
+      method: 'POST', path: `/images/${enc(name)}/push`, query: { tag },
+      headers: { 'X-Registry-Auth': registryAuth ?? encodeRegistryAuth({}) },
+    });
+  }
+
+  /** GET /distribution/{name}/json. */
+  distribution(name: string, registryAuth?: string): Promise<DistributionInspect> {
+    return this.c.json({ path: `/distribution/${enc(name)}/json`, headers: registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined });
   }
 }

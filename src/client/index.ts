@@ -16,6 +16,7 @@ export { ImageApi, type ImportOptions } from './images';
 export { SystemApi } from './system';
 export { BuildApi, type BuildOptions, type BuildCachePruneReport } from './build';
 export { ContainerFsApi, decodePathStat, isGoDir, isGoSymlink, type ContainerPathStat, type ContainerChange, type CommitOptions } from './container-fs';
+export { encodeRegistryAuth, type RegistryAuth, type DistributionInspect } from './registry-auth';
 export type * from './types';
 export type * from './stats-types';
 

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { EngineClient } from './http-client';
 import type { DiskUsageResponse, Filters, InfoResponse, VersionResponse } from './types';
 import { encodeFilters } from './filters';
+import type { RegistryAuth } from './registry-auth';
 
 export class SystemApi {
   constructor(private readonly c: EngineClient) {}
@@ -13,6 +14,11 @@ export class SystemApi {
 
   info(): Promise<InfoResponse> {
     return this.c.json({ path: '/info' });
+  }
+
+  /** POST /auth: checks credentials with the registry (401 when refused). */
+  login(auth: RegistryAuth): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.c.json({ method: 'POST', path: '/auth', body: auth });
   }
 
   diskUsage(): Promise<DiskUsageResponse> {

@@ -14,6 +14,10 @@ export interface DaemonConfig {
   initPath?: string; // --init-path: the init binary (default: tini-static, docker-init or tini from PATH)
   logDriver: string; // --log-driver, default "json-file"
   logOpts: Record<string, string>; // --log-opt key=value (repeatable): defaults for containers of that driver
+  insecureRegistries?: string[]; // --insecure-registry
+  registryMirrors?: string[]; // --registry-mirror (normalized to scheme://host)
+  maxConcurrentDownloads?: number; // --max-concurrent-downloads, default 3
+  maxConcurrentUploads?: number; // --max-concurrent-uploads, default 5
 }
 
 /** Where each component keeps its files. */

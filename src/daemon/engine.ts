@@ -12,6 +12,7 @@ import { createRuntime } from '../runtime';
 import { createContainerService } from '../container';
 import { createContainerFsService, SharedRootfsStore, type ContainerFsService } from '../container/fs';
 import { createBuildService, type BuildService } from '../build';
+import { createDistributionService, type DistributionService } from '../distribution';
 import type { ContentStore } from '../content/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { ImageService } from '../image/types';
@@ -32,6 +33,7 @@ export interface Engine {
   containers: ContainerService;
   containerFs: ContainerFsService;
   builder: BuildService;
+  distribution: DistributionService;
   /** Stop watchers and close the DB; containers keep running under conmon. */
   close(): Promise<void>;
 }
@@ -97,7 +99,14 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
     await step('container recovery', () => containers.recover());
     await step('builder repair', () => builder.repair());
     if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
-    return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, builder, close: closeAll };
+    const distribution = createDistributionService({
+      content, layers, images,
+      options: {
+        insecureRegistries: config.insecureRegistries ?? [], mirrors: config.registryMirrors ?? [],
+        maxConcurrentDownloads: config.maxConcurrentDownloads ?? 3, maxConcurrentUploads: config.maxConcurrentUploads ?? 5,
+      },
+    });
+    return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, builder, distribution, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

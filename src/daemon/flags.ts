@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
 import type { DaemonConfig } from './config';
 import { validateLogOpts } from '../container/log-config';
+import { registryFlags } from './registry-flags';
 
 export interface ParsedArgs {
   config: DaemonConfig;
@@ -27,6 +28,10 @@ const FLAGS: FlagSpec[] = [
   { names: ['--seed-busybox'], kind: 'bool', key: 'seedBusybox', help: "Import busybox:latest from the host's busybox-static when it is missing" },
   { names: ['--log-driver'], kind: 'string', key: 'logDriver', help: 'Default driver for container logs (default "json-file")' },
   { names: ['--log-opt'], kind: 'list', key: 'logOpts', help: 'Default log driver options for containers (default map[])' },
+  { names: ['--insecure-registry'], kind: 'list', key: 'insecureRegistries', help: 'Enable insecure registry communication (host[:port] or CIDR; repeatable)' },
+  { names: ['--registry-mirror'], kind: 'list', key: 'registryMirrors', help: 'Preferred registry mirror for docker.io (repeatable)' },
+  { names: ['--max-concurrent-downloads'], kind: 'string', key: 'maxConcurrentDownloads', help: 'Set the max concurrent downloads (default 3)' },
+  { names: ['--max-concurrent-uploads'], kind: 'string', key: 'maxConcurrentUploads', help: 'Set the max concurrent uploads (default 5)' },
   { names: ['-D', '--debug'], kind: 'bool', key: 'debug', help: 'Enable debug mode (same as --log-level debug)' },
   { names: ['-h', '--help'], kind: 'bool', key: 'help', help: 'Print usage' },
   { names: ['-v', '--version'], kind: 'bool', key: 'version', help: 'Print version information and quit' },
@@ -85,6 +90,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     init: bools.init ?? false,
     initPath: strings.initPath,
     ...parseLogFlags(strings.logDriver, lists.logOpts ?? []),
+    ...registryFlags(lists, strings),
   };
   return { config, help: bools.help ?? false, version: bools.version ?? false };
 }

@@ -144,6 +144,7 @@ export async function collectSystemInfo(config: DaemonConfig, runtimePath: strin
     },
     conmonVersion: /version\s+(\S+)/.exec(conmonOut)?.[1] ?? '',
     initBinary: '',
+    registry: { insecureRegistries: config.insecureRegistries ?? [], mirrors: config.registryMirrors ?? [] },
     loggingDriver: config.logDriver, // conmon writes the file for json-file and local
     securityOptions: [],
     warnings,

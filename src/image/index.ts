@@ -5,9 +5,9 @@ import type { LayerStore } from '../snapshot/types';
 import type { MetadataDb } from '../store';
 import { ImageRepository } from './repository';
 import { DefaultImageService } from './service';
-import type { ImageService } from './types';
+import type { ImageService, RegistryImageStore } from './types';
 
-export function createImageService(deps: { db: MetadataDb; content: ContentStore; layers: LayerStore; events: EventBus; tmpDir: string }): ImageService {
+export function createImageService(deps: { db: MetadataDb; content: ContentStore; layers: LayerStore; events: EventBus; tmpDir: string }): ImageService & RegistryImageStore {
   const repo = new ImageRepository(deps.db);
   return new DefaultImageService({ ...deps, repo, usage: () => undefined });
 }

@@ -11,12 +11,15 @@ import { loadArchive } from './load';
 import { familiarString, fullString, parseReference, repositoryName, withDefaultTag } from './reference';
 import type { StoredImage } from './repository';
 import { saveImages } from './save';
+import { findLayerBlob, recordPulled, recordPushed } from './registry-records';
+import type { ImageReference } from './reference';
 import { parseTagTarget, setTag } from './tagging';
 import type {
-  Image, ImageCommitRequest, ImageDeleteItem, ImageHistoryItem, ImageImportOptions, ImageListOptions, ImageService, ImageUsageChecker,
+  Image, ImageCommitRequest, ImageDeleteItem, ImageHistoryItem, ImageImportOptions, ImageLayer, ImageListOptions, ImageService, ImageUsageChecker,
+  PulledImageInput, RegistryImageStore,
 } from './types';
 
-export class DefaultImageService implements ImageService {
+export class DefaultImageService implements ImageService, RegistryImageStore {
   constructor(private readonly ctx: ImageContext) {}
 
   get(ref: string): Image {
@@ -192,6 +195,19 @@ export class DefaultImageService implements ImageService {
       for (const l of img.layers) used.add(l.digest);
     }
     for (const blob of await this.ctx.content.list()) if (!used.has(blob.digest)) await this.ctx.content.delete(blob.digest);
+  }
+
+  async recordPulled(input: PulledImageInput): Promise<{ image: Image; updated: boolean }> {
+    const { image, updated } = await recordPulled(this.ctx, input);
+    return { image: this.ctx.repo.toImage(image), updated };
+  }
+
+  recordPushed(imageId: string, pushed: { layers: ImageLayer[]; manifestBytes: Buffer; repository: ImageReference }): Promise<void> {
+    return recordPushed(this.ctx, imageId, pushed);
+  }
+
+  findLayerBlob(diffId: string, preferCompressed = false): ImageLayer | undefined {
+    return findLayerBlob(this.ctx, diffId, preferCompressed);
   }
 
   private findStored(ref: string): StoredImage | undefined {

@@ -1,5 +1,6 @@
 // Image service contract. Image ID = digest of the config blob.
 import type { Readable } from 'node:stream';
+import type { ImageReference } from './reference';
 
 /** Docker's container-config part of an image config ("config" in the OCI image config). */
 export interface ImageRuntimeConfig {
@@ -129,4 +130,26 @@ export interface ImageService {
   setUsageChecker(checker: ImageUsageChecker): void;
   /** Start-up repair (images whose layers or config are missing, unreferenced blobs). */
   repair(): Promise<void>;
+}
+
+/** What the registry client records in the image store (implemented by the image service). */
+export interface RegistryImageStore {
+  /** Registry client: store a pulled image and point its tag/digest references at it. */
+  recordPulled(input: PulledImageInput): Promise<{ image: Image; updated: boolean }>;
+  /** Registry client: remember the blobs and manifest an image was pushed with. */
+  recordPushed(imageId: string, pushed: { layers: ImageLayer[]; manifestBytes: Buffer; repository: ImageReference }): Promise<void>;
+  /** A stored blob of the layer with this diff ID (gzip ones first when asked). */
+  findLayerBlob(diffId: string, preferCompressed?: boolean): ImageLayer | undefined;
+}
+
+export interface PulledImageInput {
+  configBytes: Buffer;
+  manifestBytes: Buffer;
+  layers: ImageLayer[];
+  /** Chain IDs this pull unpacked (settled whatever happens). */
+  applied: string[];
+  repository: ImageReference;
+  /** The digest the reference resolved to (an index's digest when pulled through one). */
+  repoDigest: string;
+  tag?: ImageReference;
 }

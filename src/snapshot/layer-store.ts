@@ -45,8 +45,8 @@ export class OverlayLayerStore implements LayerStore {
     return out;
   }
 
-  async applyLayer(parent: string | null, tar: Readable): Promise<LayerInfo> {
-    if (parent !== null && !this.has(parent)) {
+  async applyLayer(parent: string | null, tar: Readable, options: { publishAfter?: Promise<unknown> } = {}): Promise<LayerInfo> {
+    if (parent !== null && !this.has(parent) && !options.publishAfter) {
       tar.destroy();
       throw new NotFoundError(`parent layer ${parent} not found`);
     }
@@ -55,6 +55,7 @@ export class OverlayLayerStore implements LayerStore {
     try {
       await fsp.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
       const { diffId, size } = await extractLayer(tar, path.join(tmp, 'diff'));
+      if (options.publishAfter) await options.publishAfter;
       const info = this.publish(tmp, { chainId: parent === null ? diffId : sha256Digest(`${parent} ${diffId}`), diffId, parent, size });
       this.fresh.add(info.chainId);
       return info;

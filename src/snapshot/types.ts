@@ -20,8 +20,11 @@ export interface LayerStore {
    * Unsafe entries (.., absolute, escaping through links) reject the whole layer
    * (InvalidArgumentError) and nothing is left behind. If the resulting chain ID
    * already exists the new extraction is discarded. Does not retain.
+   * With `publishAfter`, extraction starts at once (the parent may still be on its
+   * way) and the layer is published only once that promise resolves (parent
+   * unpacked, blob digest verified); a rejection discards it.
    */
-  applyLayer(parent: string | null, tar: Readable): Promise<LayerInfo>;
+  applyLayer(parent: string | null, tar: Readable, options?: { publishAfter?: Promise<unknown> }): Promise<LayerInfo>;
   has(chainId: string): boolean;
   get(chainId: string): LayerInfo | undefined;
   /** Chain IDs of a diff-ID list, bottom first (pure computation). */

@@ -8,3 +8,4 @@ export {
   forceCleanup, mountsUnder, unmountAllUnder, processesMentioning, conmonProcessesMentioning,
   destroyRuncContainers, removeCgroups, cgroupDirs, sleepSync, type MountEntry, type ProcessEntry,
 } from './cleanup';
+export { startReferenceRegistry, hasReferenceRegistry, freePort, type ReferenceRegistry } from './reference-registry';

@@ -1,9 +1,9 @@
-// POST /images/create (import from the request body; pull answers that no registry
-// client exists yet), POST /images/load, GET /images/get and /images/{name}/get.
+// POST /images/create (import from the request body, or pull: see registry.ts), POST /images/load, GET /images/get and /images/{name}/get.
 import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../context';
 import { InvalidArgumentError, NotImplementedError } from '../../errors';
 import { discardBody, queryString } from '../http-util';
+import { pullImage } from './registry';
 
 /** Docker's progress streams end every JSON message with CRLF. */
 function progressLines(messages: Record<string, unknown>[]): string {
@@ -36,12 +36,12 @@ async function importImage(ctx: RequestContext, fromSrc: string): Promise<void> 
 export async function createImage(ctx: RequestContext): Promise<void> {
   const fromSrc = queryString(ctx.query, 'fromSrc');
   if (fromSrc !== undefined) return importImage(ctx, fromSrc);
-  discardBody(ctx.req);
   const fromImage = queryString(ctx.query, 'fromImage');
-  if (fromImage === undefined) throw new InvalidArgumentError('either fromImage or fromSrc is required');
-  const tag = queryString(ctx.query, 'tag');
-  const ref = tag && !fromImage.includes('@') ? `${fromImage}:${tag}` : fromImage;
-  throw new NotImplementedError(`cannot pull ${ref}: pulling from a registry is not supported by Berth yet (load or import the image instead)`);
+  if (fromImage === undefined) {
+    discardBody(ctx.req);
+    throw new InvalidArgumentError('either fromImage or fromSrc is required');
+  }
+  return pullImage(ctx, fromImage);
 }
 
 export async function loadImages(ctx: RequestContext): Promise<void> {

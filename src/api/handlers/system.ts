@@ -105,9 +105,7 @@ export function info(ctx: RequestContext): void {
     RegistryConfig: {
       AllowNondistributableArtifactsCIDRs: null,
       AllowNondistributableArtifactsHostnames: null,
-      InsecureRegistryCIDRs: ['127.0.0.0/8'],
-      IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
-      Mirrors: null,
+      ...registryConfig(sys.registry),
     },
     NCPU: sys.ncpu,
     MemTotal: sys.memTotal,
@@ -134,4 +132,14 @@ export function info(ctx: RequestContext): void {
     Warnings: sys.warnings.length > 0 ? sys.warnings : null,
   };
   sendJson(ctx.res, 200, body);
+}
+
+/** /info's RegistryConfig: 127.0.0.0/8 and --insecure-registry CIDRs, per-registry index configs, mirrors. */
+function registryConfig(reg: { insecureRegistries: string[]; mirrors: string[] } | undefined): Record<string, unknown> {
+  const insecure = reg?.insecureRegistries ?? [];
+  const mirrors = reg?.mirrors ?? [];
+  const cidrs = ['127.0.0.0/8', ...insecure.filter((e) => /^[0-9.]+\/\d+$/.test(e))];
+  const indexConfigs: Record<string, unknown> = { 'docker.io': { Name: 'docker.io', Mirrors: mirrors.map((m) => `${m}/`), Secure: true, Official: true } };
+  for (const name of insecure.filter((e) => !e.includes('/'))) indexConfigs[name] = { Name: name, Mirrors: [], Secure: false, Official: false };
+  return { InsecureRegistryCIDRs: cidrs, IndexConfigs: indexConfigs, Mirrors: mirrors.length ? mirrors.map((m) => `${m}/`) : null };
 }

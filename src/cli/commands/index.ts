@@ -29,3 +29,6 @@ export { registryServe, registryGc } from './registry';
 export { stats } from './stats';
 export { top } from './top';
 export { update } from './update';
+export { pull } from './pull';
+export { push } from './push';
+export { login, logout } from './login';

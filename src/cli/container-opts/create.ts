@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import type { CommandContext } from '../command';
 import type { CreatePlan } from './build';
 import { displayJsonMessages } from '../format/json-messages';
+import { registryAuthFor } from '../commands/registry-shared';
 
 /** busybox → busybox:latest, docker.io/library/x → x; undefined for image IDs/digests. */
 export function familiarTagged(image: string): string | undefined {
@@ -25,7 +26,7 @@ function splitTag(image: string): { name: string; tag: string | undefined } {
 
 async function pull(ctx: CommandContext, image: string, plan: CreatePlan): Promise<void> {
   const { name, tag } = splitTag(image);
-  const res = await ctx.client().images.pull(name, tag, plan.platform);
+  const res = await ctx.client().images.pull(name, tag, plan.platform, registryAuthFor(name));
   await displayJsonMessages(res, plan.quiet ? () => undefined : (t) => ctx.err(t));
 }
 

@@ -1,0 +1,22 @@
+// The registry client: pull, push, login check and distribution inspect against
+// OCI Distribution registries (Docker Hub, the reference registry, Berth's own).
+import { inspectDistribution } from './inspect';
+import { login } from './login';
+import { pull, type DistributionDeps } from './pull';
+import { push } from './push';
+import type { DistributionService } from './types';
+
+export function createDistributionService(deps: DistributionDeps): DistributionService {
+  return {
+    pull: (ref, options, progress) => pull(deps, ref, options, progress),
+    push: (ref, options, progress) => push(deps, ref, options, progress),
+    login: (auth) => login(deps.options, auth),
+    inspect: (ref, auth) => inspectDistribution(deps, ref, auth),
+  };
+}
+
+export { decodeRegistryAuth, normalizeAuth } from './auth-header';
+export { checkInsecureRegistry, normalizeMirror, DOCKER_HUB_AUTH_KEY } from './endpoints';
+export { parsePlatformString } from './manifest';
+export type * from './types';
+export type { DistributionDeps } from './pull';
