@@ -40,6 +40,7 @@ export class Builder implements BuildService {
       const rc: RunContext = {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
         checksums: new Checksums(), signal: abort.signal, emit, usedArgs: new Set(), live,
+        sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
         stageOutput: (i) => {
           const p = stageOutputs.get(i);
           if (!p) throw new InvalidArgumentError(`stage ${i} is not part of this build`);
@@ -132,7 +133,14 @@ export class Builder implements BuildService {
   }
 }
 
-const PREDEFINED = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+/** SOURCE_DATE_EPOCH as BuildKit takes it: a build arg holding Unix seconds. */
+function sourceDateEpoch(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`invalid SOURCE_DATE_EPOCH: ${value}`);
+  return Number(value);
+}
+
+const PREDEFINED = new Set(['SOURCE_DATE_EPOCH', 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
 
 function ownSize(img: Image, all: Image[]): number {
   const parent = all.find((p) => p.id === img.parentId);

@@ -105,6 +105,8 @@ export interface ImageCommitRequest {
   comment?: string;
   /** "repo[:tag]" to tag the result with. */
   reference?: string;
+  /** Creation time for the config and its history entry (default now): SOURCE_DATE_EPOCH builds. */
+  created?: string;
 }
 
 /** Answers whether a container uses an image (for 409 on delete). */

@@ -27,7 +27,8 @@ const EMPTY_TAR = Buffer.alloc(1024);
 export function stepKey(rc: RunContext, state: StageState, spec: StepSpec): string {
   return cacheKey({
     parent: state.imageId, platform: `${state.platform.os}/${state.platform.architecture}`,
-    cmd: spec.cmd, config: spec.config, inputs: [...spec.inputs, state.author ?? ''],
+    cmd: spec.cmd, config: spec.config,
+    inputs: [...spec.inputs, state.author ?? '', ...(rc.sourceDateEpoch !== undefined ? [`epoch=${rc.sourceDateEpoch}`] : [])],
   });
 }
 
@@ -54,7 +55,7 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
     if (spec.containerId) {
       const upper = rootfs.upperDir(spec.containerId);
       const stubs = runtimeStubPaths(upper, rootfs.lowerDirs(spec.containerId));
-      layer = createLayerTar(upper, { skip: (rel) => stubs.has(`/${rel}`) });
+      layer = createLayerTar(upper, { skip: (rel) => stubs.has(`/${rel}`), clampMtime: rc.sourceDateEpoch });
     } else if (spec.mutate) {
       scratchId = newId();
       rc.live.rootfs.add(scratchId);
@@ -65,7 +66,7 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
       } finally {
         await rootfs.release(scratchId);
       }
-      layer = createLayerTar(rootfs.upperDir(scratchId));
+      layer = createLayerTar(rootfs.upperDir(scratchId), { clampMtime: rc.sourceDateEpoch });
     } else {
       layer = Readable.from([EMPTY_TAR]);
     }
@@ -75,8 +76,10 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
       layer,
       config: structuredClone(spec.config) as ImageRuntimeConfig & Record<string, unknown>,
       containerConfig: { ...structuredClone(spec.config), Cmd: spec.cmd } as ImageRuntimeConfig & Record<string, unknown>,
-      containerId: spec.containerId ?? '',
+      // A reproducible image cannot name the random ID of the container that ran the step.
+      containerId: rc.sourceDateEpoch !== undefined ? '' : spec.containerId ?? '',
       author: state.author,
+      ...(rc.sourceDateEpoch !== undefined ? { created: new Date(rc.sourceDateEpoch * 1000).toISOString() } : {}),
     });
     state.imageId = image.id;
     state.chainId = image.chainId;

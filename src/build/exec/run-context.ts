@@ -37,6 +37,8 @@ export interface RunContext {
   stageOutput(index: number): Promise<StageOutput>;
   /** Build args the Dockerfile consumed (for the "not consumed" warning). */
   usedArgs: Set<string>;
+  /** SOURCE_DATE_EPOCH (seconds): clamps layer mtimes and fixes created times, for reproducible images. */
+  sourceDateEpoch?: number;
   /** Containers and scratch rootfs dirs alive right now (removed if the build stops). */
   live: { containers: Set<string>; rootfs: Set<string> };
 }

@@ -47,8 +47,11 @@ export const build: CommandDef = {
       dockerfile = packed.dockerfile;
     }
     const quiet = flags.bool('quiet');
+    const buildArgs = keyValues(flags.list('build-arg'), true);
+    // As buildx does: SOURCE_DATE_EPOCH in the environment becomes the build arg.
+    if (process.env.SOURCE_DATE_EPOCH && buildArgs.SOURCE_DATE_EPOCH === undefined) buildArgs.SOURCE_DATE_EPOCH = process.env.SOURCE_DATE_EPOCH;
     const res = await ctx.client().build.build(context, {
-      dockerfile, tags: flags.list('tag'), buildArgs: keyValues(flags.list('build-arg'), true), labels: keyValues(flags.list('label'), false) as Record<string, string>,
+      dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
       platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
