@@ -65,3 +65,27 @@ test('SOURCE_DATE_EPOCH: two --no-cache builds of the same context give the same
   assert.match(bad.stderr, /invalid SOURCE_DATE_EPOCH: soon/);
   void imageId;
 });
+
+test('--output type=local / -o DIR / type=tar export the final stage and leave no container behind', async () => {
+  const dir = project('output', {
+    Dockerfile: 'FROM busybox AS b\nRUN echo built > /made.txt\nFROM scratch\nCOPY --from=b /made.txt /out/made.txt\nCOPY a.txt /a.txt\n',
+    'a.txt': 'from context\n',
+  });
+  const local = path.join(work, 'out-local');
+  const r = await d.berth(['build', '--output', `type=local,dest=${local}`, dir], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, show('berth build', [], r));
+  assert.equal(fs.readFileSync(path.join(local, 'out/made.txt'), 'utf8'), 'built\n');
+  assert.equal(fs.readFileSync(path.join(local, 'a.txt'), 'utf8'), 'from context\n');
+  assert.deepEqual(fs.readdirSync(local).sort(), ['a.txt', 'out']);
+  const short = path.join(work, 'out-short');
+  await d.berthOk(['build', '-q', '-o', short, dir], { timeoutMs: 120_000 });
+  assert.equal(fs.readFileSync(path.join(short, 'a.txt'), 'utf8'), 'from context\n');
+  const tarFile = path.join(work, 'out.tar');
+  await d.berthOk(['build', '-q', '--output', `type=tar,dest=${tarFile}`, dir], { timeoutMs: 120_000 });
+  const listing = await d.run('tar', ['tf', tarFile]);
+  assert.deepEqual(listing.stdout.split('\n').filter(Boolean).sort(), ['a.txt', 'out/', 'out/made.txt']);
+  assert.equal(await d.dockerOk(['ps', '-aq']), '');
+  const bad = await d.berth(['build', '-o', 'type=registry,dest=x', dir]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /output type "registry" is not supported/);
+});

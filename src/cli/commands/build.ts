@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { CommandDef } from '../command';
 import { CliError } from '../errors';
 import { contextTar } from '../io/context-tar';
+import { exportBuildOutput, parseBuildOutput } from '../io/build-output';
 
 export const build: CommandDef = {
   usage: '[OPTIONS] PATH | URL | -',
@@ -16,6 +17,7 @@ export const build: CommandDef = {
     { name: 'iidfile', kind: 'string', usage: 'Write the image ID to the file' },
     { name: 'label', kind: 'list', usage: 'Set metadata for an image' },
     { name: 'network', kind: 'string', usage: 'Set the networking mode for the RUN instructions during build', default: 'default' },
+    { name: 'output', short: 'o', kind: 'list', usage: 'Output destination (format: "type=local,dest=path")' },
     { name: 'no-cache', kind: 'bool', usage: 'Do not use cache when building the image' },
     { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },
     { name: 'pull', kind: 'bool', usage: 'Always attempt to pull a newer version of the image' },
@@ -47,6 +49,8 @@ export const build: CommandDef = {
       dockerfile = packed.dockerfile;
     }
     const quiet = flags.bool('quiet');
+    const outputs = flags.list('output').map(parseBuildOutput);
+    if (outputs.length > 1) throw new CliError('multiple outputs are not supported: give one --output', 1);
     const buildArgs = keyValues(flags.list('build-arg'), true);
     // As buildx does: SOURCE_DATE_EPOCH in the environment becomes the build arg.
     if (process.env.SOURCE_DATE_EPOCH && buildArgs.SOURCE_DATE_EPOCH === undefined) buildArgs.SOURCE_DATE_EPOCH = process.env.SOURCE_DATE_EPOCH;
@@ -63,7 +67,8 @@ export const build: CommandDef = {
       else if (msg.stream !== undefined && !quiet) ctx.out(msg.stream);
     }
     if (!imageId) throw new CliError('build finished without an image ID', 1);
-    if (quiet) ctx.out(`${imageId}\n`);
+    if (outputs.length) await exportBuildOutput(ctx.client(), imageId, outputs[0], ctx.stdout);
+    if (quiet && outputs[0]?.dest !== '-') ctx.out(`${imageId}\n`);
     const iidfile = flags.string('iidfile');
     if (iidfile) fs.writeFileSync(iidfile, imageId);
   },
