@@ -89,3 +89,48 @@ test('--output type=local / -o DIR / type=tar export the final stage and leave n
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /output type "registry" is not supported/);
 });
+
+test('RUN --mount: bind from the context and from a stage, cache persisting between builds, secrets kept out of the image', async () => {
+  const dir = project('mounts', {
+    Dockerfile: [
+      'FROM busybox AS other',
+      'RUN echo fromstage > /st.txt',
+      'FROM busybox',
+      'RUN --mount=type=bind,target=/ctx cat /ctx/data.txt > /seen.txt && ! touch /ctx/new 2>/dev/null',
+      'RUN --mount=type=bind,source=data.txt,target=/rw.txt,rw echo changed > /rw.txt',
+      'RUN --mount=type=bind,from=other,source=/st.txt,target=/x/st.txt cat /x/st.txt >> /seen.txt',
+      'RUN --mount=type=cache,target=/cache,id=c1 echo run >> /cache/runs && wc -l < /cache/runs > /runs.txt',
+      'RUN --mount=type=secret,id=tok cat /run/secrets/tok > /dev/null && wc -c < /run/secrets/tok > /secret-len.txt',
+      '',
+    ].join('\n'),
+    'data.txt': 'ctxdata\n',
+  });
+  const secretFile = path.join(work, 'tok.txt');
+  fs.writeFileSync(secretFile, 'TOPSECRET-VALUE\n');
+  const runs: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const r = await d.berth(['build', '--no-cache', '-t', 'mounts:1', '--secret', `id=tok,src=${secretFile}`, dir], { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, show('berth build', [], r));
+    runs.push((await d.dockerOk(['run', '--rm', 'mounts:1', 'cat', '/runs.txt'])).trim());
+  }
+  assert.deepEqual(runs, ['1', '2']); // the cache mount outlived the first build
+  assert.equal(await d.dockerOk(['run', '--rm', 'mounts:1', 'cat', '/seen.txt', '/secret-len.txt']), 'ctxdata\nfromstage\n16\n');
+  assert.equal(fs.readFileSync(path.join(dir, 'data.txt'), 'utf8'), 'ctxdata\n'); // rw writes went to a copy
+  // Neither the secret nor the mount points are in the image; the history names no secret content.
+  const listing = await d.dockerOk(['run', '--rm', 'mounts:1', 'sh', '-c', 'ls -a / ; grep -rl TOPSECRET / --exclude-dir=proc --exclude-dir=sys 2>/dev/null; true']);
+  assert.doesNotMatch(listing, /^(ctx|cache|run|x|rw\.txt)$/m);
+  assert.doesNotMatch(listing, /TOPSECRET/);
+  const saved = await d.run('sh', ['-c', 'docker save mounts:1 | grep -ac TOPSECRET || true'], { env: {} });
+  assert.equal(saved.stdout.trim(), '0');
+  const history = await d.dockerOk(['history', '--no-trunc', 'mounts:1']);
+  assert.doesNotMatch(history, /TOPSECRET/);
+  // A required secret that was not sent fails the step by name.
+  const needs = project('needs-secret', { Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=missing,required cat /run/secrets/missing\n' });
+  const r = await d.berth(['build', needs], { timeoutMs: 60_000 });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /secret missing: not found/);
+  // builder prune drops cache mounts too.
+  await d.berthOk(['builder', 'prune', '-f']);
+  await d.berthOk(['build', '--no-cache', '-t', 'mounts:1', '--secret', `id=tok,src=${secretFile}`, dir], { timeoutMs: 120_000 });
+  assert.equal((await d.dockerOk(['run', '--rm', 'mounts:1', 'cat', '/runs.txt'])).trim(), '1');
+});

@@ -14,6 +14,7 @@ import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
 import { planBuild } from './plan';
 import { OrderedOutput } from './exec/ordered-output';
+import { pruneCacheDirs } from './exec/cache-mounts';
 import { buildStage, metaArgs, type StepCounter } from './exec/stage';
 import { newId, removeScratch, short, type BuilderDeps, type RunContext, type StageOutput } from './exec/run-context';
 import type { BuildCachePruneResult, BuildMessage, BuildRequest, BuildResult, BuildService } from './types';
@@ -31,7 +32,8 @@ export class Builder implements BuildService {
     const live = { containers: new Set<string>(), rootfs: new Set<string>() };
     let flushOutput = () => undefined as void;
     try {
-      const context = await receiveContext(request.context, path.join(dir, 'context'), request.dockerfile ?? '');
+      const context = await receiveContext(request.context, path.join(dir, 'context'), request.dockerfile ?? '',
+        { ids: request.secrets ?? [], dir: path.join(dir, 'secrets') });
       const df = parseDockerfile(context.dockerfileText, context.dockerfileName);
       const commands = toCommands(df);
       const stagesStart = commands.findIndex((c) => c.kind === 'FROM');
@@ -122,6 +124,7 @@ export class Builder implements BuildService {
         } catch { /* in use or gone meanwhile */ }
       }
     }
+    reclaimed += pruneCacheDirs(path.join(this.deps.root, 'cache-mounts'));
     return { CachesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 

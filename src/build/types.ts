@@ -20,6 +20,8 @@ export interface BuildRequest {
   pull: boolean;
   platform?: string;
   networkMode?: string;
+  /** IDs of the secrets sent as `.berth-secrets/<id>` context entries (see context/secrets.ts). */
+  secrets?: string[];
 }
 
 /** One message of the build stream, in Docker's JSON shapes. */

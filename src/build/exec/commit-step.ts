@@ -7,6 +7,7 @@ import { createLayerTar } from '../../archive';
 import { runtimeStubPaths } from '../../container/fs/runtime-stubs';
 import type { ImageRuntimeConfig } from '../../image/types';
 import { cacheKey } from '../cache';
+import { mountStubPaths } from './mount-stubs';
 import { newId, removeScratch, short, type RunContext } from './run-context';
 import type { StageState } from './state';
 
@@ -20,6 +21,8 @@ export interface StepSpec {
   mutate?: (root: string) => Promise<void>;
   /** Or: a container already holds the change (RUN); its upper dir is the layer. */
   containerId?: string;
+  /** RUN --mount targets: their empty mount points stay out of the layer. */
+  mountTargets?: string[];
 }
 
 const EMPTY_TAR = Buffer.alloc(1024);
@@ -54,7 +57,9 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
   try {
     if (spec.containerId) {
       const upper = rootfs.upperDir(spec.containerId);
-      const stubs = runtimeStubPaths(upper, rootfs.lowerDirs(spec.containerId));
+      const lowers = rootfs.lowerDirs(spec.containerId);
+      const stubs = runtimeStubPaths(upper, lowers);
+      for (const p of mountStubPaths(upper, lowers, spec.mountTargets ?? [])) stubs.add(p);
       layer = createLayerTar(upper, { skip: (rel) => stubs.has(`/${rel}`), clampMtime: rc.sourceDateEpoch });
     } else if (spec.mutate) {
       scratchId = newId();

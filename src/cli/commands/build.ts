@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CommandDef } from '../command';
 import { CliError } from '../errors';
-import { contextTar } from '../io/context-tar';
+import { contextTar, type ContextSecret } from '../io/context-tar';
+import { validSecretId } from '../../build/context/secrets';
 import { exportBuildOutput, parseBuildOutput } from '../io/build-output';
 
 export const build: CommandDef = {
@@ -24,6 +25,7 @@ export const build: CommandDef = {
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress the build output and print image ID on success' },
     { name: 'rm', kind: 'bool', usage: 'Remove intermediate containers after a successful build', default: true },
     { name: 'force-rm', kind: 'bool', usage: 'Always remove intermediate containers' },
+    { name: 'secret', kind: 'list', usage: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")' },
     { name: 'tag', short: 't', kind: 'list', usage: "Name and optionally a tag in the 'name:tag' format" },
     { name: 'target', kind: 'string', usage: 'Set the target build stage to build.' },
   ],
@@ -31,17 +33,19 @@ export const build: CommandDef = {
     const [src] = args;
     if (/^(https?|git):\/\//.test(src) || src.startsWith('git@')) throw new CliError('remote build contexts are not supported by berth yet', 1);
     const file = flags.string('file') || undefined;
+    const secrets = flags.list('secret').map(readSecret);
     let context: Readable;
     let dockerfile: string | undefined = file;
     if (src === '-') {
       if (file === '-') throw new CliError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
+      if (secrets.length) throw new CliError('--secret needs a directory build context (secrets travel with the context)', 1);
       context = ctx.stdin;
     } else {
       const st = fs.statSync(src, { throwIfNoEntry: false });
       if (!st?.isDirectory()) throw new CliError(`unable to prepare context: path "${src}" not found`, 1);
       let packed;
       try {
-        packed = file === '-' ? contextTar(src, { content: await readAll(ctx.stdin) }) : contextTar(src, { path: file ?? `${src}/Dockerfile` });
+        packed = file === '-' ? contextTar(src, { content: await readAll(ctx.stdin) }, secrets) : contextTar(src, { path: file ?? `${src}/Dockerfile` }, secrets);
       } catch (err) {
         throw new CliError(`unable to prepare context: ${(err as Error).message}`, 1);
       }
@@ -57,7 +61,7 @@ export const build: CommandDef = {
     const res = await ctx.client().build.build(context, {
       dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
-      platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+      secrets: secrets.map((s) => s.id), platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
@@ -73,6 +77,30 @@ export const build: CommandDef = {
     if (iidfile) fs.writeFileSync(iidfile, imageId);
   },
 };
+
+/** --secret id=x[,src=FILE|,env=VAR] (type=file|env); BuildKit's defaults: src from id, env named like id. */
+function readSecret(value: string): ContextSecret {
+  const fields = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new CliError(`invalid secret "${value}": expected key=value`, 1);
+    fields.set(part.slice(0, eq).toLowerCase(), part.slice(eq + 1));
+  }
+  const id = fields.get('id');
+  if (!id || !validSecretId(id)) throw new CliError(`invalid secret "${value}": a valid id is required`, 1);
+  const env = fields.get('env') ?? (fields.get('type') === 'env' ? id : undefined);
+  if (env !== undefined) {
+    const v = process.env[env];
+    if (v === undefined) throw new CliError(`secret ${id}: environment variable ${env} is not set`, 1);
+    return { id, content: Buffer.from(v) };
+  }
+  const src = fields.get('src') ?? fields.get('source') ?? id;
+  try {
+    return { id, content: fs.readFileSync(src) };
+  } catch (err) {
+    throw new CliError(`failed to read secret ${id} from ${src}: ${(err as Error).message}`, 1);
+  }
+}
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
