@@ -134,3 +134,34 @@ test('RUN --mount: bind from the context and from a stage, cache persisting betw
   await d.berthOk(['build', '--no-cache', '-t', 'mounts:1', '--secret', `id=tok,src=${secretFile}`, dir], { timeoutMs: 120_000 });
   assert.equal((await d.dockerOk(['run', '--rm', 'mounts:1', 'cat', '/runs.txt'])).trim(), '1');
 });
+
+function hwmKb(pid: number): number {
+  return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+test('a context with a 1 GB sparse file streams through berth build and docker build without berthd growing past ~150 MB', async () => {
+  const dir = project('huge', {
+    Dockerfile: 'FROM busybox\nCOPY mixed.bin small.txt /in/\nRUN md5sum /in/mixed.bin | cut -d" " -f1 > /in/sum\n',
+    'small.txt': 'small\n',
+  });
+  fs.closeSync(fs.openSync(path.join(dir, 'big.bin'), 'w'));
+  fs.truncateSync(path.join(dir, 'big.bin'), 1 << 30);
+  // Data, a long run of zeros, data: the daemon keeps holes but never loses bytes.
+  const mixed = Buffer.concat([Buffer.alloc(1 << 20, 7), Buffer.alloc(6 << 20), Buffer.from('tail')]);
+  fs.writeFileSync(path.join(dir, 'mixed.bin'), mixed);
+  const { createHash } = await import('node:crypto');
+  const want = createHash('md5').update(mixed).digest('hex');
+  const pid = d.pid!;
+  for (const client of ['berth', 'docker'] as const) {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
+    const r = client === 'berth'
+      ? await d.berth(['build', '-q', '--no-cache', dir], { timeoutMs: 120_000 })
+      : await d.docker(['build', '-q', '--no-cache', dir], legacy);
+    assert.equal(r.code, 0, show(`${client} build`, [], r));
+    const peakMb = hwmKb(pid) / 1024;
+    assert.ok(peakMb < 150, `${client} build: berthd peak RSS ${peakMb.toFixed(0)} MB`);
+    const id = r.stdout.trim().split('\n').pop()!;
+    assert.equal((await d.dockerOk(['run', '--rm', id, 'cat', '/in/sum'])).trim(), want);
+  }
+  fs.rmSync(path.join(dir, 'big.bin'));
+});
