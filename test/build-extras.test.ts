@@ -165,3 +165,36 @@ test('a context with a 1 GB sparse file streams through berth build and docker b
   }
   fs.rmSync(path.join(dir, 'big.bin'));
 });
+
+test('--cache-from: a loaded image (no parent chain, no cache entries) satisfies the steps its history matches', async () => {
+  const dir = project('cachefrom', {
+    Dockerfile: 'FROM busybox\nRUN echo ran-step > /r.txt\nENV K=v\nCOPY a.txt /a.txt\nCMD ["cat", "/r.txt"]\n',
+    'a.txt': 'a\n',
+  });
+  await d.berthOk(['build', '-t', 'cf:src', dir], { timeoutMs: 120_000 });
+  const srcId = await imageId('cf:src');
+  const tarPath = path.join(work, 'cf.tar');
+  await d.dockerOk(['save', '-o', tarPath, 'cf:src']);
+  await d.dockerOk(['rmi', 'cf:src']);
+  await d.berthOk(['builder', 'prune', '-f']);
+  await d.dockerOk(['load', '-i', tarPath]);
+  // Without --cache-from nothing is cached (the test can fail).
+  const plain = await d.berth(['build', '-t', 'cf:plain', dir], { timeoutMs: 120_000 });
+  assert.equal(plain.code, 0, show('berth build', [], plain));
+  assert.match(plain.stdout, /Running in/);
+  await d.dockerOk(['rmi', 'cf:plain']);
+  await d.berthOk(['builder', 'prune', '-f']);
+  for (const client of ['docker', 'berth'] as const) {
+    const args = ['build', '--cache-from', 'cf:src', '-t', `cf:${client}`, dir];
+    const r = client === 'docker' ? await d.docker(args, legacy) : await d.berth(args, { timeoutMs: 120_000 });
+    assert.equal(r.code, 0, show(`${client} build`, [], r));
+    assert.doesNotMatch(r.stdout, /Running in/);
+    assert.equal((r.stdout.match(/ ---> Using cache/g) ?? []).length, 4, r.stdout);
+    assert.equal(await imageId(`cf:${client}`), srcId); // the last step is the source image itself
+    assert.equal(await d.dockerOk(['run', '--rm', `cf:${client}`]), 'ran-step\n');
+  }
+  // A changed file invalidates from its step on.
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'b\n');
+  const changed = await d.berth(['build', '--cache-from', 'cf:src', dir], { timeoutMs: 120_000 });
+  assert.equal((changed.stdout.match(/ ---> Using cache/g) ?? []).length, 2, changed.stdout);
+});

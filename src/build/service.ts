@@ -43,6 +43,7 @@ export class Builder implements BuildService {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
         checksums: new Checksums(), signal: abort.signal, emit, usedArgs: new Set(), live,
         sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
+        cacheFrom: (request.cacheFrom ?? []).map((ref) => this.deps.images.find(ref)).filter((i): i is Image => i !== undefined),
         stageOutput: (i) => {
           const p = stageOutputs.get(i);
           if (!p) throw new InvalidArgumentError(`stage ${i} is not part of this build`);

@@ -17,6 +17,7 @@ export interface BuildOptions {
   networkMode?: string;
   /** IDs of secrets the context carries (Berth extension, see build/context/secrets.ts). */
   secrets?: string[];
+  cacheFrom?: string[];
 }
 
 export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
@@ -33,6 +34,7 @@ export class BuildApi {
         buildargs: Object.keys(o.buildArgs).length ? JSON.stringify(o.buildArgs) : undefined,
         labels: Object.keys(o.labels).length ? JSON.stringify(o.labels) : undefined,
         secrets: o.secrets?.length ? JSON.stringify(o.secrets) : undefined,
+        cachefrom: o.cacheFrom?.length ? JSON.stringify(o.cacheFrom) : undefined,
       },
       body: context, contentType: 'application/x-tar',
     });

@@ -122,6 +122,8 @@ export interface ImageService {
   load(source: Readable): Promise<{ images: Image[]; messages: string[] }>;
   /** New image from a container's changes (docker commit); the parent must exist. */
   commit(request: ImageCommitRequest): Promise<Image>;
+  /** The stored blob of one of an image's layers (as stored: possibly compressed). */
+  layerBlob(digest: string): Readable;
   /** A tar `docker load` accepts (docker save format + OCI layout index.json). */
   save(refs: string[]): Readable;
   tag(source: string, repo: string, tag?: string): Promise<void>;

@@ -19,10 +19,15 @@ function jsonMap(ctx: RequestContext, key: string): Record<string, string | null
 
 /** Berth extension: `secrets` is a JSON list of the secret IDs the context carries. */
 function secretIds(raw: string | undefined): string[] {
+  return stringList(raw, 'secrets');
+}
+
+function stringList(raw: string | undefined, key: string): string[] {
   if (raw === undefined || raw === '') return [];
   let v: unknown;
-  try { v = JSON.parse(raw); } catch (err) { throw new InvalidArgumentError(`error reading secrets: ${(err as Error).message}`); }
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidArgumentError('error reading secrets: not a JSON list of IDs');
+  try { v = JSON.parse(raw); } catch (err) { throw new InvalidArgumentError(`error reading ${key}: ${(err as Error).message}`); }
+  if (v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidArgumentError(`error reading ${key}: not a JSON list of strings`);
   return v as string[];
 }
 
@@ -45,6 +50,7 @@ function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
     platform: queryString(q, 'platform'),
     networkMode: queryString(q, 'networkmode'),
     secrets: secretIds(queryString(q, 'secrets')),
+    cacheFrom: stringList(queryString(q, 'cachefrom'), 'cachefrom'),
   };
 }
 

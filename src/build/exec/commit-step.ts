@@ -8,6 +8,7 @@ import { runtimeStubPaths } from '../../container/fs/runtime-stubs';
 import type { ImageRuntimeConfig } from '../../image/types';
 import { cacheKey } from '../cache';
 import { mountStubPaths } from './mount-stubs';
+import { tryCacheFrom } from './cache-from';
 import { newId, removeScratch, short, type RunContext } from './run-context';
 import type { StageState } from './state';
 
@@ -102,6 +103,6 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
 /** Lookup, else commit. */
 export async function runStep(rc: RunContext, state: StageState, spec: StepSpec): Promise<void> {
   const key = stepKey(rc, state, spec);
-  if (tryCache(rc, state, key)) return;
+  if (tryCache(rc, state, key) || await tryCacheFrom(rc, state, spec, key)) return;
   await commitStep(rc, state, spec, key);
 }

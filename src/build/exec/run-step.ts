@@ -7,6 +7,7 @@ import type { RunCommand } from '../parser';
 import { commitStep, stepKey, tryCache, type StepSpec } from './commit-step';
 import { short, type RunContext } from './run-context';
 import { runArgs, shellOf, type StageState } from './state';
+import { tryCacheFrom } from './cache-from';
 import { planRunMounts, type PreparedMounts } from './run-mounts';
 
 /** The argv RUN executes (heredocs: a lone `<<EOF` runs its body as the script). */
@@ -37,7 +38,7 @@ export async function runInstruction(rc: RunContext, state: StageState, cmd: Run
   const mountPlan = await planRunMounts(rc, state, cmd.mounts);
   const spec = { cmd: recorded, config: state.config, inputs: [`network=${network}`, ...mountPlan.cacheInputs], mountTargets: mountPlan.targets };
   const key = stepKey(rc, state, spec);
-  if (tryCache(rc, state, key)) return;
+  if (tryCache(rc, state, key) || await tryCacheFrom(rc, state, spec, key)) return;
 
   const mounts = await mountPlan.prepare();
   try {

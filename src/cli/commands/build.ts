@@ -14,6 +14,7 @@ export const build: CommandDef = {
   args: { min: 1, max: 1 },
   flags: [
     { name: 'build-arg', kind: 'list', usage: 'Set build-time variables' },
+    { name: 'cache-from', kind: 'list', usage: 'Images to consider as cache sources' },
     { name: 'file', short: 'f', kind: 'string', usage: "Name of the Dockerfile (Default is 'PATH/Dockerfile')" },
     { name: 'iidfile', kind: 'string', usage: 'Write the image ID to the file' },
     { name: 'label', kind: 'list', usage: 'Set metadata for an image' },
@@ -61,7 +62,7 @@ export const build: CommandDef = {
     const res = await ctx.client().build.build(context, {
       dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
-      secrets: secrets.map((s) => s.id), platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
