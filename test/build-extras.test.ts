@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startDaemon, describe as show, type TestDaemon } from './helpers';
+import { startDaemon, describe as show, REPO_ROOT, type TestDaemon } from './helpers';
 
 let d: TestDaemon;
 let work: string;
@@ -197,4 +197,39 @@ test('--cache-from: a loaded image (no parent chain, no cache entries) satisfies
   fs.writeFileSync(path.join(dir, 'a.txt'), 'b\n');
   const changed = await d.berth(['build', '--cache-from', 'cf:src', dir], { timeoutMs: 120_000 });
   assert.equal((changed.stdout.match(/ ---> Using cache/g) ?? []).length, 2, changed.stdout);
+});
+
+/** Runs berth under a pseudo-terminal (util-linux script), so stdout is a TTY. */
+async function berthInTty(args: string[]) {
+  const cmd = [path.join(REPO_ROOT, 'bin', 'berth'), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  return d.run('script', ['-qec', cmd, '/dev/null'], { timeoutMs: 120_000 });
+}
+
+test('progress: a live TTY view with per-step times and CACHED markers; plain lines with --progress plain or without a TTY', async () => {
+  const dir = project('progress', {
+    Dockerfile: 'FROM busybox\nRUN echo step-output && sleep 0.3\nENV A=b\n',
+    'Dockerfile.bad': 'FROM busybox\nRUN echo before-fail; exit 3\n',
+  });
+  const cold = await berthInTty(['build', '--no-cache', dir]);
+  assert.equal(cold.code, 0, show('berth build (tty)', [], cold));
+  assert.match(cold.stdout, /\[\+\] Building \d+\.\ds \(3\/3\)/);
+  assert.match(cold.stdout, / => \[2\/3\] RUN echo step-output && sleep 0\.3 +\d+\.\ds/);
+  assert.match(cold.stdout, /\x1b\[\d+A\x1b\[J/); // redrawn in place
+  assert.doesNotMatch(cold.stdout, /Step 1\/3 :/);
+  const warm = await berthInTty(['build', dir]);
+  assert.match(warm.stdout, / => \[2\/3\] RUN echo step-output && sleep 0\.3 +CACHED/);
+  assert.match(warm.stdout, / => \[3\/3\] ENV A=b +CACHED/);
+  assert.match(warm.stdout, /Successfully built [0-9a-f]{12}/);
+  const bad = await berthInTty(['build', '-f', path.join(dir, 'Dockerfile.bad'), dir]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stdout, /RUN echo before-fail; exit 3 +ERROR/);
+  assert.match(bad.stdout, /before-fail/);
+  const plainTty = await berthInTty(['build', '--progress', 'plain', dir]);
+  assert.match(plainTty.stdout, /Step 2\/3 : RUN echo step-output/);
+  assert.doesNotMatch(plainTty.stdout, /\x1b\[/);
+  const piped = await d.berth(['build', dir], { timeoutMs: 120_000 });
+  assert.match(piped.stdout, /Step 2\/3 : RUN echo step-output[^\n]*\n ---> Using cache\n/);
+  const wrong = await d.berth(['build', '--progress', 'fancy', dir]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /invalid progress mode "fancy"/);
 });

@@ -7,6 +7,7 @@ import { CliError } from '../errors';
 import { contextTar, type ContextSecret } from '../io/context-tar';
 import { validSecretId } from '../../build/context/secrets';
 import { exportBuildOutput, parseBuildOutput } from '../io/build-output';
+import { plainProgress, progressMode, TtyProgress, type ProgressMode } from '../io/build-progress';
 
 export const build: CommandDef = {
   usage: '[OPTIONS] PATH | URL | -',
@@ -22,6 +23,7 @@ export const build: CommandDef = {
     { name: 'output', short: 'o', kind: 'list', usage: 'Output destination (format: "type=local,dest=path")' },
     { name: 'no-cache', kind: 'bool', usage: 'Do not use cache when building the image' },
     { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },
+    { name: 'progress', kind: 'string', usage: 'Set type of progress output (auto, plain, tty)', default: 'auto' },
     { name: 'pull', kind: 'bool', usage: 'Always attempt to pull a newer version of the image' },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress the build output and print image ID on success' },
     { name: 'rm', kind: 'bool', usage: 'Remove intermediate containers after a successful build', default: true },
@@ -54,6 +56,8 @@ export const build: CommandDef = {
       dockerfile = packed.dockerfile;
     }
     const quiet = flags.bool('quiet');
+    let mode: ProgressMode;
+    try { mode = progressMode(flags.string('progress'), ctx.stdout.isTTY === true); } catch (err) { throw new CliError((err as Error).message, 1); }
     const outputs = flags.list('output').map(parseBuildOutput);
     if (outputs.length > 1) throw new CliError('multiple outputs are not supported: give one --output', 1);
     const buildArgs = keyValues(flags.list('build-arg'), true);
@@ -66,10 +70,17 @@ export const build: CommandDef = {
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
-    for await (const msg of jsonLines<{ stream?: string; aux?: { ID?: string }; error?: string; errorDetail?: { code?: number; message?: string } }>(res)) {
-      if (msg.errorDetail || msg.error) throw new CliError(msg.errorDetail?.message || msg.error || 'build failed', msg.errorDetail?.code || 1);
-      if (msg.aux?.ID) imageId = msg.aux.ID;
-      else if (msg.stream !== undefined && !quiet) ctx.out(msg.stream);
+    const progress = quiet ? undefined : mode === 'tty' ? new TtyProgress(ctx.stdout) : plainProgress((s) => ctx.out(s));
+    let ok = false;
+    try {
+      for await (const msg of jsonLines<{ stream?: string; aux?: { ID?: string }; error?: string; errorDetail?: { code?: number; message?: string } }>(res)) {
+        if (msg.errorDetail || msg.error) throw new CliError(msg.errorDetail?.message || msg.error || 'build failed', msg.errorDetail?.code || 1);
+        if (msg.aux?.ID) imageId = msg.aux.ID;
+        else if (msg.stream !== undefined) progress?.text(msg.stream);
+      }
+      ok = true;
+    } finally {
+      progress?.end(ok);
     }
     if (!imageId) throw new CliError('build finished without an image ID', 1);
     if (outputs.length) await exportBuildOutput(ctx.client(), imageId, outputs[0], ctx.stdout);
