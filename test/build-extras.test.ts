@@ -129,6 +129,16 @@ test('RUN --mount: bind from the context and from a stage, cache persisting betw
   const r = await d.berth(['build', needs], { timeoutMs: 60_000 });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /secret missing: not found/);
+  // sharing=locked: two parallel stages take turns on the same cache.
+  const locked = project('locked', {
+    Dockerfile: ['a', 'b'].map((x) => `FROM busybox AS ${x}\nRUN --mount=type=cache,target=/c,id=lk,sharing=locked echo ${x}-start >> /c/log && sleep 0.5 && echo ${x}-end >> /c/log && touch /done\n`).join('')
+      + 'FROM busybox\nCOPY --from=a /done /a\nCOPY --from=b /done /b\nRUN --mount=type=cache,target=/c,id=lk cat /c/log > /log.txt\n',
+  });
+  await d.berthOk(['build', '-t', 'locked:1', locked], { timeoutMs: 120_000 });
+  const log = (await d.dockerOk(['run', '--rm', 'locked:1', 'cat', '/log.txt'])).trim().split('\n');
+  assert.equal(log.length, 4);
+  assert.equal(log[0].split('-')[0], log[1].split('-')[0], log.join(','));
+  assert.deepEqual([log[0].split('-')[1], log[1].split('-')[1]], ['start', 'end']);
   // builder prune drops cache mounts too.
   await d.berthOk(['builder', 'prune', '-f']);
   await d.berthOk(['build', '--no-cache', '-t', 'mounts:1', '--secret', `id=tok,src=${secretFile}`, dir], { timeoutMs: 120_000 });

@@ -14,7 +14,7 @@ import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
 import { planBuild } from './plan';
 import { OrderedOutput } from './exec/ordered-output';
-import { pruneCacheDirs } from './exec/cache-mounts';
+import { pruneCacheDirs, removePrivateCacheDirs } from './exec/cache-mounts';
 import { buildStage, metaArgs, type StepCounter } from './exec/stage';
 import { newId, removeScratch, short, type BuilderDeps, type RunContext, type StageOutput } from './exec/run-context';
 import type { BuildCachePruneResult, BuildMessage, BuildRequest, BuildResult, BuildService } from './types';
@@ -134,6 +134,7 @@ export class Builder implements BuildService {
     for (const name of fs.readdirSync(this.deps.root)) {
       if (name.startsWith('ctx-') || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
     }
+    removePrivateCacheDirs(path.join(this.deps.root, 'cache-mounts'));
   }
 }
 

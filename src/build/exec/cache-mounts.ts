@@ -69,3 +69,11 @@ function duBytes(p: string): number {
   if (!st.isDirectory()) return st.size;
   return fs.readdirSync(p).reduce((n, c) => n + duBytes(path.join(p, c)), 0);
 }
+
+/** Start-up: the throwaway dirs of "private" uses a crash interrupted. */
+export function removePrivateCacheDirs(base: string): void {
+  if (!fs.existsSync(base)) return;
+  for (const name of fs.readdirSync(base)) {
+    if (name.includes('.private-')) fs.rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}
