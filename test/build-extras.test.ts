@@ -84,6 +84,9 @@ test('--output type=local / -o DIR / type=tar export the final stage and leave n
   await d.berthOk(['build', '-q', '--output', `type=tar,dest=${tarFile}`, dir], { timeoutMs: 120_000 });
   const listing = await d.run('tar', ['tf', tarFile]);
   assert.deepEqual(listing.stdout.split('\n').filter(Boolean).sort(), ['a.txt', 'out/', 'out/made.txt']);
+  const piped = await d.run('sh', ['-c', `${path.join(REPO_ROOT, 'bin', 'berth')} build -o - "$1" | tar t | sort`, 'sh', dir], { timeoutMs: 120_000 });
+  assert.equal(piped.stdout, 'a.txt\nout/\nout/made.txt\n', piped.stderr);
+  assert.match(piped.stderr, /Step 1\/5 : FROM busybox AS b/); // progress left stdout to the tar
   assert.equal(await d.dockerOk(['ps', '-aq']), '');
   const bad = await d.berth(['build', '-o', 'type=registry,dest=x', dir]);
   assert.equal(bad.code, 1);

@@ -57,7 +57,7 @@ export const build: CommandDef = {
     }
     const quiet = flags.bool('quiet');
     let mode: ProgressMode;
-    try { mode = progressMode(flags.string('progress'), ctx.stdout.isTTY === true); } catch (err) { throw new CliError((err as Error).message, 1); }
+    try { mode = progressMode(flags.string('progress'), (flags.list('output').includes('-') ? ctx.stderr : ctx.stdout).isTTY === true); } catch (err) { throw new CliError((err as Error).message, 1); }
     const outputs = flags.list('output').map(parseBuildOutput);
     if (outputs.length > 1) throw new CliError('multiple outputs are not supported: give one --output', 1);
     const buildArgs = keyValues(flags.list('build-arg'), true);
@@ -70,7 +70,12 @@ export const build: CommandDef = {
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
-    const progress = quiet ? undefined : mode === 'tty' ? new TtyProgress(ctx.stdout) : plainProgress((s) => ctx.out(s));
+    // With the tar on stdout, progress goes to stderr (as buildx does).
+    const toStderr = outputs[0]?.dest === '-';
+    const progressTty = toStderr ? ctx.stderr : ctx.stdout;
+    const progress = quiet ? undefined
+      : mode === 'tty' && (!toStderr || ctx.stderr.isTTY) ? new TtyProgress(progressTty)
+        : plainProgress((s) => (toStderr ? ctx.err(s) : ctx.out(s)));
     let ok = false;
     try {
       for await (const msg of jsonLines<{ stream?: string; aux?: { ID?: string }; error?: string; errorDetail?: { code?: number; message?: string } }>(res)) {
