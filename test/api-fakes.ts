@@ -60,6 +60,7 @@ export class FakeImages implements ImageService {
     for await (const chunk of source) void chunk;
     return { images: [fakeImage()], messages: ['Loaded image: busybox:latest'] };
   }
+  layerBlob(): Readable { throw new Error('not in the fake'); }
   save(refs: string[]): Readable { return Readable.from([Buffer.from(`tar of ${refs.join(',')}`)]); }
   async tag(source: string): Promise<void> { this.get(source); }
   async remove(ref: string): Promise<ImageDeleteItem[]> { const img = this.get(ref); return [{ Untagged: ref }, { Deleted: img.id }]; }

@@ -24,7 +24,7 @@ export function fakeImages(config: ImageRuntimeConfig = { Cmd: ['sh'], Env: ['PA
     get: (ref) => { const i = find(ref); if (!i) throw new NotFoundError(`No such image: ${ref}`); return i; },
     find,
     list: () => [image],
-    importTar: unsupported, load: unsupported, commit: unsupported, save: unsupported as (refs: string[]) => Readable, tag: unsupported,
+    importTar: unsupported, load: unsupported, commit: unsupported, save: unsupported as (refs: string[]) => Readable, layerBlob: unsupported, tag: unsupported,
     remove: unsupported, history: unsupported, prune: unsupported, setUsageChecker: () => undefined, repair: async () => undefined,
   };
 }

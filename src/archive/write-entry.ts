@@ -30,14 +30,22 @@ export async function writeFile(tree: PathTracker, rel: string, entry: TarEntry,
       for await (const chunk of body) chunks.push(chunk);
       if (chunks.length > 0) writevAllSync(fd, chunks);
     } else {
+      // Runs of zeros become holes (a sparse file stays sparse, and costs no disk writes).
       let batch: Buffer[] = [];
       let batched = 0;
+      let pos = 0;
+      const flush = async () => {
+        if (!batch.every(isZeros)) await writevAll(fd, batch, pos);
+        pos += batched;
+        batch = []; batched = 0;
+      };
       for await (const chunk of body) {
         batch.push(chunk);
         batched += chunk.length;
-        if (batched >= WRITE_BATCH) { await writevAll(fd, batch); batch = []; batched = 0; }
+        if (batched >= WRITE_BATCH) await flush();
       }
-      if (batch.length > 0) await writevAll(fd, batch);
+      if (batch.length > 0) await flush();
+      fs.ftruncateSync(fd, pos);
     }
     fs.fchownSync(fd, entry.uid, entry.gid);
     fs.fchmodSync(fd, entry.mode);
@@ -144,12 +152,24 @@ function writevAllSync(fd: number, chunks: Buffer[]): void {
   }
 }
 
-async function writevAll(fd: number, chunks: Buffer[]): Promise<void> {
+async function writevAll(fd: number, chunks: Buffer[], position: number): Promise<void> {
   let pending = chunks;
+  let at = position;
   while (pending.length > 0) {
-    const n = await new Promise<number>((resolve, reject) => fs.writev(fd, pending, (err, written) => (err ? reject(err) : resolve(written))));
+    const n = await new Promise<number>((resolve, reject) => fs.writev(fd, pending, at, (err, written) => (err ? reject(err) : resolve(written))));
+    at += n;
     pending = advance(pending, n);
   }
+}
+
+const ZEROS = Buffer.alloc(64 << 10);
+
+function isZeros(buf: Buffer): boolean {
+  for (let off = 0; off < buf.length; off += ZEROS.length) {
+    const end = Math.min(buf.length, off + ZEROS.length);
+    if (ZEROS.compare(buf, off, end, 0, end - off) !== 0) return false;
+  }
+  return true;
 }
 
 function advance(chunks: Buffer[], n: number): Buffer[] {

@@ -63,6 +63,13 @@ export function planBuild(df: ParsedDockerfile, commands: Command[], target: str
         if (dep !== undefined) s.deps.add(dep);
         else if (/^\d+$/.test(from)) throw new DockerfileSyntaxError(df.file, c.raw.line, `invalid from flag value ${from}: refers to current build stage`);
       }
+      if (c.kind === 'RUN') {
+        for (const m of c.mounts) {
+          const from = /(?:^|,)from=([^,]+)/.exec(m)?.[1];
+          const dep = from !== undefined ? stageRef(expandWord(from, metaLookup, { escape: df.escape }), s.index) : undefined;
+          if (dep !== undefined) s.deps.add(dep);
+        }
+      }
     }
   }
   let targetIndex = stages.length - 1;

@@ -14,6 +14,7 @@ import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
 import { planBuild } from './plan';
 import { OrderedOutput } from './exec/ordered-output';
+import { pruneCacheDirs, removePrivateCacheDirs } from './exec/cache-mounts';
 import { buildStage, metaArgs, type StepCounter } from './exec/stage';
 import { newId, removeScratch, short, type BuilderDeps, type RunContext, type StageOutput } from './exec/run-context';
 import type { BuildCachePruneResult, BuildMessage, BuildRequest, BuildResult, BuildService } from './types';
@@ -31,7 +32,8 @@ export class Builder implements BuildService {
     const live = { containers: new Set<string>(), rootfs: new Set<string>() };
     let flushOutput = () => undefined as void;
     try {
-      const context = await receiveContext(request.context, path.join(dir, 'context'), request.dockerfile ?? '');
+      const context = await receiveContext(request.context, path.join(dir, 'context'), request.dockerfile ?? '',
+        { ids: request.secrets ?? [], dir: path.join(dir, 'secrets') });
       const df = parseDockerfile(context.dockerfileText, context.dockerfileName);
       const commands = toCommands(df);
       const stagesStart = commands.findIndex((c) => c.kind === 'FROM');
@@ -40,6 +42,8 @@ export class Builder implements BuildService {
       const rc: RunContext = {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
         checksums: new Checksums(), signal: abort.signal, emit, usedArgs: new Set(), live,
+        sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
+        cacheFrom: (request.cacheFrom ?? []).map((ref) => this.deps.images.find(ref)).filter((i): i is Image => i !== undefined),
         stageOutput: (i) => {
           const p = stageOutputs.get(i);
           if (!p) throw new InvalidArgumentError(`stage ${i} is not part of this build`);
@@ -121,6 +125,7 @@ export class Builder implements BuildService {
         } catch { /* in use or gone meanwhile */ }
       }
     }
+    reclaimed += pruneCacheDirs(path.join(this.deps.root, 'cache-mounts'));
     return { CachesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 
@@ -129,10 +134,18 @@ export class Builder implements BuildService {
     for (const name of fs.readdirSync(this.deps.root)) {
       if (name.startsWith('ctx-') || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
     }
+    removePrivateCacheDirs(path.join(this.deps.root, 'cache-mounts'));
   }
 }
 
-const PREDEFINED = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+/** SOURCE_DATE_EPOCH as BuildKit takes it: a build arg holding Unix seconds. */
+function sourceDateEpoch(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`invalid SOURCE_DATE_EPOCH: ${value}`);
+  return Number(value);
+}
+
+const PREDEFINED = new Set(['SOURCE_DATE_EPOCH', 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
 
 function ownSize(img: Image, all: Image[]): number {
   const parent = all.find((p) => p.id === img.parentId);

@@ -20,6 +20,10 @@ export interface BuildRequest {
   pull: boolean;
   platform?: string;
   networkMode?: string;
+  /** IDs of the secrets sent as `.berth-secrets/<id>` context entries (see context/secrets.ts). */
+  secrets?: string[];
+  /** --cache-from: images whose history may satisfy steps. */
+  cacheFrom?: string[];
 }
 
 /** One message of the build stream, in Docker's JSON shapes. */

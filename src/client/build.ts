@@ -15,6 +15,9 @@ export interface BuildOptions {
   pull?: boolean;
   platform?: string;
   networkMode?: string;
+  /** IDs of secrets the context carries (Berth extension, see build/context/secrets.ts). */
+  secrets?: string[];
+  cacheFrom?: string[];
 }
 
 export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
@@ -30,6 +33,8 @@ export class BuildApi {
         pull: o.pull || undefined, platform: o.platform, networkmode: o.networkMode, rm: true,
         buildargs: Object.keys(o.buildArgs).length ? JSON.stringify(o.buildArgs) : undefined,
         labels: Object.keys(o.labels).length ? JSON.stringify(o.labels) : undefined,
+        secrets: o.secrets?.length ? JSON.stringify(o.secrets) : undefined,
+        cachefrom: o.cacheFrom?.length ? JSON.stringify(o.cacheFrom) : undefined,
       },
       body: context, contentType: 'application/x-tar',
     });

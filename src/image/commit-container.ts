@@ -49,7 +49,7 @@ function scratchParent(platform: { os: string; architecture: string; variant?: s
 
 /** moby's NewChildImage: the parent's platform, rootfs and history plus one entry. */
 function childConfig(parent: ImageConfigFile, req: ImageCommitRequest, diffId: string | undefined): Buffer {
-  const created = new Date().toISOString();
+  const created = req.created ?? new Date().toISOString();
   const entry: ImageHistoryEntry = {
     created,
     ...(req.author ? { author: req.author } : {}),

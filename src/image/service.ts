@@ -77,6 +77,11 @@ export class DefaultImageService implements ImageService, RegistryImageStore {
     return { images: images.map((s) => this.ctx.repo.toImage(s)), messages };
   }
 
+  layerBlob(digest: string): Readable {
+    if (!this.ctx.content.has(digest)) throw new NotFoundError(`layer blob ${digest} not found`);
+    return this.ctx.content.createReadStream(digest);
+  }
+
   save(refs: string[]): Readable {
     const selected = new Map<string, { image: Image; tags: string[] }>();
     for (const ref of refs) {

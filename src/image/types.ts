@@ -106,6 +106,8 @@ export interface ImageCommitRequest {
   comment?: string;
   /** "repo[:tag]" to tag the result with. */
   reference?: string;
+  /** Creation time for the config and its history entry (default now): SOURCE_DATE_EPOCH builds. */
+  created?: string;
 }
 
 /** Answers whether a container uses an image (for 409 on delete). */
@@ -121,6 +123,8 @@ export interface ImageService {
   load(source: Readable): Promise<{ images: Image[]; messages: string[] }>;
   /** New image from a container's changes (docker commit); the parent must exist. */
   commit(request: ImageCommitRequest): Promise<Image>;
+  /** The stored blob of one of an image's layers (as stored: possibly compressed). */
+  layerBlob(digest: string): Readable;
   /** A tar `docker load` accepts (docker save format + OCI layout index.json). */
   save(refs: string[]): Readable;
   tag(source: string, repo: string, tag?: string): Promise<void>;

@@ -17,6 +17,20 @@ function jsonMap(ctx: RequestContext, key: string): Record<string, string | null
   return v as Record<string, string | null>;
 }
 
+/** Berth extension: `secrets` is a JSON list of the secret IDs the context carries. */
+function secretIds(raw: string | undefined): string[] {
+  return stringList(raw, 'secrets');
+}
+
+function stringList(raw: string | undefined, key: string): string[] {
+  if (raw === undefined || raw === '') return [];
+  let v: unknown;
+  try { v = JSON.parse(raw); } catch (err) { throw new InvalidArgumentError(`error reading ${key}: ${(err as Error).message}`); }
+  if (v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new InvalidArgumentError(`error reading ${key}: not a JSON list of strings`);
+  return v as string[];
+}
+
 function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
   const q = ctx.query;
   if (queryString(q, 'version') === '2') throw new NotImplementedError('BuildKit builds (version=2) are not supported by Berth: use the legacy builder (DOCKER_BUILDKIT=0)');
@@ -35,6 +49,8 @@ function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
     pull: queryBool(q, 'pull'),
     platform: queryString(q, 'platform'),
     networkMode: queryString(q, 'networkmode'),
+    secrets: secretIds(queryString(q, 'secrets')),
+    cacheFrom: stringList(queryString(q, 'cachefrom'), 'cachefrom'),
   };
 }
 

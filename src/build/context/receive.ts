@@ -8,6 +8,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { extractLayer, maybeDecompress } from '../../archive';
 import { InvalidArgumentError } from '../../errors';
 import { ignoreMatcher, readIgnoreFile, type IgnoreMatcher } from './dockerignore';
+import { takeSecrets } from './secrets';
 
 export interface BuildContext {
   dir: string;
@@ -28,10 +29,11 @@ export function contextRel(p: string): string | undefined {
   return parts.join('/');
 }
 
-export async function receiveContext(body: Readable, dir: string, dockerfile: string): Promise<BuildContext> {
+export async function receiveContext(body: Readable, dir: string, dockerfile: string, secrets?: { ids: string[]; dir: string }): Promise<BuildContext> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // pipeline: a broken body or a bad gzip stream fails the extraction instead of stalling it.
   await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep' });
+  if (secrets) takeSecrets(dir, secrets.ids, secrets.dir);
   const name = dockerfile || 'Dockerfile';
   const rel = contextRel(name);
   if (rel === undefined || rel === '') throw new InvalidArgumentError(`Cannot locate specified Dockerfile: ${name}`);

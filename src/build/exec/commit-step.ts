@@ -7,6 +7,8 @@ import { createLayerTar } from '../../archive';
 import { runtimeStubPaths } from '../../container/fs/runtime-stubs';
 import type { ImageRuntimeConfig } from '../../image/types';
 import { cacheKey } from '../cache';
+import { mountStubPaths } from './mount-stubs';
+import { tryCacheFrom } from './cache-from';
 import { newId, removeScratch, short, type RunContext } from './run-context';
 import type { StageState } from './state';
 
@@ -20,6 +22,8 @@ export interface StepSpec {
   mutate?: (root: string) => Promise<void>;
   /** Or: a container already holds the change (RUN); its upper dir is the layer. */
   containerId?: string;
+  /** RUN --mount targets: their empty mount points stay out of the layer. */
+  mountTargets?: string[];
 }
 
 const EMPTY_TAR = Buffer.alloc(1024);
@@ -27,7 +31,8 @@ const EMPTY_TAR = Buffer.alloc(1024);
 export function stepKey(rc: RunContext, state: StageState, spec: StepSpec): string {
   return cacheKey({
     parent: state.imageId, platform: `${state.platform.os}/${state.platform.architecture}`,
-    cmd: spec.cmd, config: spec.config, inputs: [...spec.inputs, state.author ?? ''],
+    cmd: spec.cmd, config: spec.config,
+    inputs: [...spec.inputs, state.author ?? '', ...(rc.sourceDateEpoch !== undefined ? [`epoch=${rc.sourceDateEpoch}`] : [])],
   });
 }
 
@@ -53,8 +58,10 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
   try {
     if (spec.containerId) {
       const upper = rootfs.upperDir(spec.containerId);
-      const stubs = runtimeStubPaths(upper, rootfs.lowerDirs(spec.containerId));
-      layer = createLayerTar(upper, { skip: (rel) => stubs.has(`/${rel}`) });
+      const lowers = rootfs.lowerDirs(spec.containerId);
+      const stubs = runtimeStubPaths(upper, lowers);
+      for (const p of mountStubPaths(upper, lowers, spec.mountTargets ?? [])) stubs.add(p);
+      layer = createLayerTar(upper, { skip: (rel) => stubs.has(`/${rel}`), clampMtime: rc.sourceDateEpoch });
     } else if (spec.mutate) {
       scratchId = newId();
       rc.live.rootfs.add(scratchId);
@@ -65,7 +72,7 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
       } finally {
         await rootfs.release(scratchId);
       }
-      layer = createLayerTar(rootfs.upperDir(scratchId));
+      layer = createLayerTar(rootfs.upperDir(scratchId), { clampMtime: rc.sourceDateEpoch });
     } else {
       layer = Readable.from([EMPTY_TAR]);
     }
@@ -75,8 +82,10 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
       layer,
       config: structuredClone(spec.config) as ImageRuntimeConfig & Record<string, unknown>,
       containerConfig: { ...structuredClone(spec.config), Cmd: spec.cmd } as ImageRuntimeConfig & Record<string, unknown>,
-      containerId: spec.containerId ?? '',
+      // A reproducible image cannot name the random ID of the container that ran the step.
+      containerId: rc.sourceDateEpoch !== undefined ? '' : spec.containerId ?? '',
       author: state.author,
+      ...(rc.sourceDateEpoch !== undefined ? { created: new Date(rc.sourceDateEpoch * 1000).toISOString() } : {}),
     });
     state.imageId = image.id;
     state.chainId = image.chainId;
@@ -94,6 +103,6 @@ export async function commitStep(rc: RunContext, state: StageState, spec: StepSp
 /** Lookup, else commit. */
 export async function runStep(rc: RunContext, state: StageState, spec: StepSpec): Promise<void> {
   const key = stepKey(rc, state, spec);
-  if (tryCache(rc, state, key)) return;
+  if (tryCache(rc, state, key) || await tryCacheFrom(rc, state, spec, key)) return;
   await commitStep(rc, state, spec, key);
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerService } from '../../container/types';
 import type { SharedRootfsStore } from '../../container/fs';
-import type { ImageService } from '../../image/types';
+import type { Image, ImageService } from '../../image/types';
 import type { BuildCache } from '../cache';
 import type { Checksums } from '../context/sources';
 import type { BuildContext } from '../context/receive';
@@ -37,6 +37,10 @@ export interface RunContext {
   stageOutput(index: number): Promise<StageOutput>;
   /** Build args the Dockerfile consumed (for the "not consumed" warning). */
   usedArgs: Set<string>;
+  /** --cache-from images found locally (missing ones are skipped, as the legacy builder does). */
+  cacheFrom?: Image[];
+  /** SOURCE_DATE_EPOCH (seconds): clamps layer mtimes and fixes created times, for reproducible images. */
+  sourceDateEpoch?: number;
   /** Containers and scratch rootfs dirs alive right now (removed if the build stops). */
   live: { containers: Set<string>; rootfs: Set<string> };
 }

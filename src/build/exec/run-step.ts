@@ -4,10 +4,11 @@
 import { BerthError, InvalidArgumentError } from '../../errors';
 import type { ContainerService, LogRecord } from '../../container/types';
 import type { RunCommand } from '../parser';
-import { commitStep, stepKey, tryCache } from './commit-step';
+import { commitStep, stepKey, tryCache, type StepSpec } from './commit-step';
 import { short, type RunContext } from './run-context';
 import { runArgs, shellOf, type StageState } from './state';
-import { runMounts } from './run-mounts';
+import { tryCacheFrom } from './cache-from';
+import { planRunMounts, type PreparedMounts } from './run-mounts';
 
 /** The argv RUN executes (heredocs: a lone `<<EOF` runs its body as the script). */
 export function runArgv(cmd: RunCommand, shell: string[]): string[] {
@@ -34,11 +35,25 @@ export async function runInstruction(rc: RunContext, state: StageState, cmd: Run
   // The legacy builder records build args in effect before the command: "|2 A=1 B=2 /bin/sh -c ...".
   const recorded = args.length ? [`|${args.length}`, ...args.map(([k, v]) => `${k}=${v}`), ...argv] : argv;
   const network = cmd.network ?? rc.request.networkMode ?? 'default';
-  const mounts = runMounts(rc, state, cmd.mounts);
-  const spec = { cmd: recorded, config: state.config, inputs: [`network=${network}`, ...mounts.cacheInputs] };
+  const mountPlan = await planRunMounts(rc, state, cmd.mounts);
+  const spec = { cmd: recorded, config: state.config, inputs: [`network=${network}`, ...mountPlan.cacheInputs], mountTargets: mountPlan.targets };
   const key = stepKey(rc, state, spec);
-  if (tryCache(rc, state, key)) return;
+  if (tryCache(rc, state, key) || await tryCacheFrom(rc, state, spec, key)) return;
 
+  const mounts = await mountPlan.prepare();
+  try {
+    await runContainer(rc, state, { argv, args, network, spec, key, mounts });
+  } finally {
+    await mounts.release();
+  }
+  rc.emit(` ---> ${short(state.imageId)}\n`);
+}
+
+interface RunInput {
+  argv: string[]; args: Array<[string, string]>; network: string; spec: StepSpec; key: string; mounts: PreparedMounts;
+}
+
+async function runContainer(rc: RunContext, state: StageState, { argv, args, network, spec, key, mounts }: RunInput): Promise<void> {
   const { containers } = rc.deps;
   const env = [...(state.config.Env ?? []), ...args.map(([k, v]) => `${k}=${v}`)];
   const { container } = await containers.create({
@@ -46,7 +61,7 @@ export async function runInstruction(rc: RunContext, state: StageState, cmd: Run
       Image: state.imageId, Cmd: argv, Entrypoint: [], Env: env, User: state.config.User ?? '',
       WorkingDir: state.config.WorkingDir ?? '', Labels: {}, AttachStdout: true, AttachStderr: true,
     },
-    hostConfig: { NetworkMode: network === 'default' ? 'default' : network, Binds: mounts.binds, Tmpfs: mounts.tmpfs },
+    hostConfig: { NetworkMode: network === 'default' ? 'default' : network, Binds: null, Tmpfs: mounts.tmpfs, Mounts: mounts.mounts },
   });
   const id = container.id;
   rc.live.containers.add(id);
@@ -62,7 +77,6 @@ export async function runInstruction(rc: RunContext, state: StageState, cmd: Run
     rc.live.containers.delete(id);
     rc.emit(`Removing intermediate container ${short(id)}\n`);
   }
-  rc.emit(` ---> ${short(state.imageId)}\n`);
 }
 
 async function runToExit(containers: ContainerService, id: string, out: (text: string) => void, signal?: AbortSignal): Promise<number> {

@@ -8,10 +8,14 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { ignoreMatcher, readIgnoreFile, walkKept } from '../../build/context/dockerignore';
+import { SECRETS_DIR_IN_CONTEXT } from '../../build/context/secrets';
 
 export interface ContextTar { stream: Readable; dockerfile: string }
 
-export function contextTar(dir: string, dockerfile: { path?: string; content?: Buffer }): ContextTar {
+/** Secrets ride along as `.berth-secrets/<id>` entries (see build/context/secrets.ts). */
+export interface ContextSecret { id: string; content: Buffer }
+
+export function contextTar(dir: string, dockerfile: { path?: string; content?: Buffer }, secrets: ContextSecret[] = []): ContextTar {
   const root = path.resolve(dir);
   let dockerfileRel = 'Dockerfile';
   let extra: { name: string; content: Buffer } | undefined;
@@ -51,6 +55,9 @@ export function contextTar(dir: string, dockerfile: { path?: string; content?: B
       else if (st.isFile()) await add({ ...base, type: 'file', size: st.size }, st.size > 0 ? fs.createReadStream(abs) : undefined);
     }
     if (extra) await add({ name: extra.name, mode: 0o644, mtime: new Date(), type: 'file', size: extra.content.length }, extra.content);
+    for (const s of secrets) {
+      await add({ name: `${SECRETS_DIR_IN_CONTEXT}/${s.id}`, mode: 0o400, mtime: new Date(0), type: 'file', size: s.content.length }, s.content);
+    }
     pack.finalize();
   })().catch((err: Error) => pack.destroy(err));
   return { stream: pack as unknown as Readable, dockerfile: dockerfileRel };

@@ -13,6 +13,7 @@ import { containerCgroupsPath } from './cgroups-path';
 import { hostDevices, mappedDevices } from './devices';
 import { applyInit, initApplies } from './init';
 import { resolveUser, type ExecUser } from './user';
+import { hostConfigMounts } from './host-mounts';
 import type { OciMount, OciNamespace, OciSpec } from './types';
 
 export interface SpecInput {
@@ -130,6 +131,10 @@ function buildMounts(input: SpecInput, privileged: boolean): OciMount[] {
     const extra = opts ? opts.split(',').filter(Boolean) : [];
     mounts = mounts.filter((m) => m.destination !== dest);
     mounts.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options: ['noexec', 'nosuid', 'nodev', ...extra] });
+  }
+  for (const m of hostConfigMounts(hc.Mounts)) {
+    mounts = mounts.filter((x) => x.destination !== m.destination);
+    mounts.push(m);
   }
   const bind = (destination: string, source: string): OciMount => ({
     destination, type: 'bind', source, options: ['rbind', 'rprivate', ...(hc.ReadonlyRootfs ? ['ro'] : [])],
