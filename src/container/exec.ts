@@ -84,7 +84,10 @@ export class ExecManager implements ExecService {
     if (consoleSize && consoleSize[0] > 0 && consoleSize[1] > 0) e.request = { ...e.request, ConsoleSize: consoleSize };
     const req = e.request;
     const tty = req.Tty === true;
+    const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
     const session = this.launch(e, c, true);
+    const tLaunch = ms();
     const attach = new AttachSessionImpl({
       stdin: req.AttachStdin === true, stdout: req.AttachStdout === true, stderr: req.AttachStderr === true, detachKeys: req.DetachKeys,
     }, tty, () => undefined, () => undefined);
@@ -94,6 +97,7 @@ export class ExecManager implements ExecService {
       this.finish(e, c, 126, false);
       throw execFailure(err);
     }
+    const tReady = ms();
     attach.connect(session.dir);
     session.begin();
     const done = (async () => {
@@ -103,8 +107,10 @@ export class ExecManager implements ExecService {
         attach.close();
         throw err;
       }
+      const tPid = ms();
       let code: number;
       try { code = await session.exit; } catch { code = -1; }
+      log.debug('exec timing (ms)', { id: e.id, launch: tLaunch, ready: tReady, pid: tPid, exit: ms() });
       this.finish(e, c, code);
       return code;
     })();
