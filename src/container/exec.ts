@@ -11,6 +11,9 @@ import { execProcess } from './exec-process';
 import type { ExecAttachment, ExecCreateRequest, ExecInspect, ExecService } from './exec-types';
 import type { Container } from './types';
 
+/** How long a finished exec instance can still be inspected. */
+const FINISHED_EXEC_TTL_MS = 10 * 60 * 1000;
+
 interface ExecRecord {
   id: string;
   containerId: string;
@@ -180,5 +183,8 @@ export class ExecManager implements ExecService {
     e.session = undefined;
     if (announce) publish(this.ctx, 'exec_die', c, { execID: e.id, exitCode: String(code) });
     log.debug('exec finished', { id: e.id, exitCode: code });
+    // Finished instances stay inspectable for a while (clients read the exit code right
+    // after the stream ends), then go, so a container exec'd into all day holds no pile.
+    setTimeout(() => { if (!e.running) this.execs.delete(e.id); }, FINISHED_EXEC_TTL_MS).unref();
   }
 }
