@@ -7,6 +7,7 @@ import { CliError } from '../errors';
 import { contextTar, type ContextSecret } from '../io/context-tar';
 import { validSecretId } from '../../build/context/secrets';
 import { exportBuildOutput, parseBuildOutput } from '../io/build-output';
+import { exportImageOutput, imageOutputNames } from '../io/build-push';
 import { plainProgress, progressMode, TtyProgress, type ProgressMode } from '../io/build-progress';
 
 export const build: CommandDef = {
@@ -24,6 +25,7 @@ export const build: CommandDef = {
     { name: 'no-cache', kind: 'bool', usage: 'Do not use cache when building the image' },
     { name: 'platform', kind: 'string', usage: 'Set platform if server is multi-platform capable' },
     { name: 'progress', kind: 'string', usage: 'Set type of progress output (auto, plain, tty)', default: 'auto' },
+    { name: 'push', kind: 'bool', usage: 'Shorthand for "--output=type=registry"' },
     { name: 'pull', kind: 'bool', usage: 'Always attempt to pull a newer version of the image' },
     { name: 'quiet', short: 'q', kind: 'bool', usage: 'Suppress the build output and print image ID on success' },
     { name: 'rm', kind: 'bool', usage: 'Remove intermediate containers after a successful build', default: true },
@@ -59,7 +61,11 @@ export const build: CommandDef = {
     let mode: ProgressMode;
     try { mode = progressMode(flags.string('progress'), (flags.list('output').includes('-') ? ctx.stderr : ctx.stdout).isTTY === true); } catch (err) { throw new CliError((err as Error).message, 1); }
     const outputs = flags.list('output').map(parseBuildOutput);
+    if (flags.bool('push')) outputs.push({ type: 'image', names: [], push: true });
     if (outputs.length > 1) throw new CliError('multiple outputs are not supported: give one --output', 1);
+    const imageOut = outputs[0]?.type === 'image' ? outputs[0] : undefined;
+    const fileOut = outputs[0]?.type === 'image' ? undefined : outputs[0];
+    const imageNames = imageOut ? imageOutputNames(imageOut, flags.list('tag')) : [];
     const buildArgs = keyValues(flags.list('build-arg'), true);
     // As buildx does: SOURCE_DATE_EPOCH in the environment becomes the build arg.
     if (process.env.SOURCE_DATE_EPOCH && buildArgs.SOURCE_DATE_EPOCH === undefined) buildArgs.SOURCE_DATE_EPOCH = process.env.SOURCE_DATE_EPOCH;
@@ -71,7 +77,7 @@ export const build: CommandDef = {
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
     // With the tar on stdout, progress goes to stderr (as buildx does).
-    const toStderr = outputs[0]?.dest === '-';
+    const toStderr = fileOut?.dest === '-';
     const progressTty = toStderr ? ctx.stderr : ctx.stdout;
     const progress = quiet ? undefined
       : mode === 'tty' && (!toStderr || ctx.stderr.isTTY) ? new TtyProgress(progressTty)
@@ -88,8 +94,9 @@ export const build: CommandDef = {
       progress?.end(ok);
     }
     if (!imageId) throw new CliError('build finished without an image ID', 1);
-    if (outputs.length) await exportBuildOutput(ctx.client(), imageId, outputs[0], ctx.stdout);
-    if (quiet && outputs[0]?.dest !== '-') ctx.out(`${imageId}\n`);
+    if (fileOut) await exportBuildOutput(ctx.client(), imageId, fileOut, ctx.stdout);
+    if (imageOut) await exportImageOutput(ctx, imageId, imageOut, imageNames, quiet);
+    if (quiet && fileOut?.dest !== '-') ctx.out(`${imageId}\n`);
     const iidfile = flags.string('iidfile');
     if (iidfile) fs.writeFileSync(iidfile, imageId);
   },
