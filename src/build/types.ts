@@ -24,6 +24,8 @@ export interface BuildRequest {
   secrets?: string[];
   /** --cache-from: images whose history may satisfy steps. */
   cacheFrom?: string[];
+  /** ?remote=URL: the daemon fetches the context (context/remote.ts); the body is then ignored. */
+  remote?: string;
 }
 
 /** One message of the build stream, in Docker's JSON shapes. */

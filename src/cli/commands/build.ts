@@ -1,7 +1,7 @@
 // berth build: sends the context (a directory as a tar honouring .dockerignore, or
 // a tar on stdin with "-") to POST /build and prints the legacy builder's stream.
 import * as fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { CommandDef } from '../command';
 import { CliError } from '../errors';
 import { contextTar, type ContextSecret } from '../io/context-tar';
@@ -36,12 +36,17 @@ export const build: CommandDef = {
   ],
   async run(ctx, flags, args) {
     const [src] = args;
-    if (/^(https?|git):\/\//.test(src) || src.startsWith('git@')) throw new CliError('remote build contexts are not supported by berth yet', 1);
+    const remote = /^(https?|git):\/\//.test(src) || src.startsWith('git@') || src.startsWith('github.com/') ? src : undefined;
     const file = flags.string('file') || undefined;
     const secrets = flags.list('secret').map(readSecret);
     let context: Readable;
     let dockerfile: string | undefined = file;
-    if (src === '-') {
+    if (remote) {
+      // The daemon fetches remote contexts itself (POST /build?remote=URL).
+      if (file === '-') throw new CliError('--file - cannot be used with a remote build context', 1);
+      if (secrets.length) throw new CliError('--secret needs a directory build context (secrets travel with the context)', 1);
+      context = Readable.from([]);
+    } else if (src === '-') {
       if (file === '-') throw new CliError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
       if (secrets.length) throw new CliError('--secret needs a directory build context (secrets travel with the context)', 1);
       context = ctx.stdin;
@@ -72,7 +77,7 @@ export const build: CommandDef = {
     const res = await ctx.client().build.build(context, {
       dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
-      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, remote, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
