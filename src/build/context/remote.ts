@@ -164,7 +164,7 @@ async function gitContext(url: string, scratch: string, signal: AbortSignal): Pr
     await git(['fetch', '--quiet', 'origin', '--', ref], scratch, signal);
   }
   const treeish = subdir ? `FETCH_HEAD:${subdir}` : 'FETCH_HEAD';
-  await git(['rev-parse', '--verify', '--quiet', `${treeish}^{tree}`], scratch, signal)
+  await git(['cat-file', '-e', treeish], scratch, signal)
     .catch(() => { throw new InvalidArgumentError(`unable to prepare context: path "${subdir}" not found in ${repo} at ${ref}`); });
   const child = spawn('git', ['archive', '--format=tar', treeish], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], signal, env: gitEnv() });
   let stderr = '';
