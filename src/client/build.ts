@@ -20,6 +20,8 @@ export interface BuildOptions {
   cacheFrom?: string[];
   /** A URL the daemon fetches the context from (git or http(s)); the body is then empty. */
   remote?: string;
+  /** ssh-agent sockets by ID (Berth extension, see build/exec/run-mounts.ts). */
+  sshSockets?: Record<string, string>;
 }
 
 export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
@@ -38,6 +40,7 @@ export class BuildApi {
         secrets: o.secrets?.length ? JSON.stringify(o.secrets) : undefined,
         cachefrom: o.cacheFrom?.length ? JSON.stringify(o.cacheFrom) : undefined,
         remote: o.remote,
+        sshsockets: o.sshSockets && Object.keys(o.sshSockets).length ? JSON.stringify(o.sshSockets) : undefined,
       },
       body: context, contentType: 'application/x-tar',
     });

@@ -22,6 +22,16 @@ function secretIds(raw: string | undefined): string[] {
   return stringList(raw, 'secrets');
 }
 
+/** Berth extension: `sshsockets` is a JSON object of ssh-agent socket paths by ID. */
+function sshSockets(raw: Record<string, string | null>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [id, socket] of Object.entries(raw)) {
+    if (typeof socket !== 'string' || !socket.startsWith('/')) throw new InvalidArgumentError(`error reading sshsockets: "${id}" needs an absolute socket path`);
+    out[id] = socket;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 function stringList(raw: string | undefined, key: string): string[] {
   if (raw === undefined || raw === '') return [];
   let v: unknown;
@@ -51,6 +61,7 @@ function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
     secrets: secretIds(queryString(q, 'secrets')),
     cacheFrom: stringList(queryString(q, 'cachefrom'), 'cachefrom'),
     remote: queryString(q, 'remote') || undefined,
+    sshSockets: sshSockets(jsonMap(ctx, 'sshsockets')),
   };
 }
 

@@ -1,6 +1,7 @@
 // berth build: sends the context (a directory as a tar honouring .dockerignore, or
 // a tar on stdin with "-") to POST /build and prints the legacy builder's stream.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { CommandDef } from '../command';
 import { CliError } from '../errors';
@@ -31,6 +32,7 @@ export const build: CommandDef = {
     { name: 'rm', kind: 'bool', usage: 'Remove intermediate containers after a successful build', default: true },
     { name: 'force-rm', kind: 'bool', usage: 'Always remove intermediate containers' },
     { name: 'secret', kind: 'list', usage: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")' },
+    { name: 'ssh', kind: 'list', usage: 'SSH agent socket to expose to the build (format: "default|<id>[=<socket>]")' },
     { name: 'tag', short: 't', kind: 'list', usage: "Name and optionally a tag in the 'name:tag' format" },
     { name: 'target', kind: 'string', usage: 'Set the target build stage to build.' },
   ],
@@ -39,6 +41,7 @@ export const build: CommandDef = {
     const remote = /^(https?|git):\/\//.test(src) || src.startsWith('git@') || src.startsWith('github.com/') ? src : undefined;
     const file = flags.string('file') || undefined;
     const secrets = flags.list('secret').map(readSecret);
+    const sshSockets = Object.fromEntries(flags.list('ssh').map(readSsh));
     let context: Readable;
     let dockerfile: string | undefined = file;
     if (remote) {
@@ -77,7 +80,7 @@ export const build: CommandDef = {
     const res = await ctx.client().build.build(context, {
       dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
-      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, remote, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, remote, sshSockets, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
@@ -129,6 +132,19 @@ function readSecret(value: string): ContextSecret {
   } catch (err) {
     throw new CliError(`failed to read secret ${id} from ${src}: ${(err as Error).message}`, 1);
   }
+}
+
+/** --ssh default|ID[=SOCKET]: an ssh-agent socket (default $SSH_AUTH_SOCK); the daemon binds it, so it must run on this host. */
+function readSsh(value: string): [string, string] {
+  const eq = value.indexOf('=');
+  const id = eq < 0 ? value : value.slice(0, eq);
+  if (!id || !/^[A-Za-z0-9_.-]+$/.test(id)) throw new CliError(`invalid ssh "${value}": expected default|<id>[=<socket>]`, 1);
+  const src = eq < 0 ? process.env.SSH_AUTH_SOCK : value.slice(eq + 1);
+  if (!src) throw new CliError(`invalid ssh "${value}": SSH_AUTH_SOCK is not set: give the agent socket as ${id}=<socket>`, 1);
+  if (src.includes(',')) throw new CliError(`invalid ssh "${value}": key files are not supported by berth build, only an agent socket`, 1);
+  const abs = path.resolve(src);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isSocket()) throw new CliError(`invalid ssh "${value}": ${abs} is not an ssh-agent socket (key files are not supported)`, 1);
+  return [id, abs];
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
