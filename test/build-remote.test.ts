@@ -1,13 +1,15 @@
 // berth build beyond a local directory: remote contexts fetched by the daemon
 // (POST /build?remote=URL: tarballs, plain Dockerfiles, git repositories) from a
 // tiny HTTP server on 127.0.0.1, and --push / --output type=image|registry
-// pushing the built image to berth's own registry on loopback.
+// pushing the built image to berth's own registry on loopback, and RUN
+// --mount=type=ssh with an agent socket forwarded by --ssh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startDaemon, describe as show, type TestDaemon } from './helpers';
@@ -115,4 +117,26 @@ test('--push and --output type=image,push=true push the built image to a registr
   const noTag = await d.berth(['build', '--output', 'type=registry', dir]);
   assert.notEqual(noTag.code, 0);
   assert.match(noTag.stderr, /tag is needed when pushing to registry/);
+});
+
+test('RUN --mount=type=ssh: the --ssh socket is bound and SSH_AUTH_SOCK set; required without --ssh fails', async () => {
+  const socket = path.join(work, 'agent.sock');
+  const agent = net.createServer((c) => c.end());
+  await new Promise<void>((resolve) => agent.listen(socket, resolve));
+  try {
+    const dir = project('ssh', {
+      Dockerfile: 'FROM busybox\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /sock\n'
+        + 'RUN --mount=type=ssh,id=other,target=/agent,required test -S /agent && ! test -e /run/buildkit/ssh_agent.0 && echo ok >> /sock\nCMD ["cat", "/sock"]\n',
+    });
+    await d.berthOk(['build', '-q', '-t', 'ssh-built', '--ssh', 'default', '--ssh', `other=${socket}`, dir], { env: { SSH_AUTH_SOCK: socket } });
+    assert.equal(await d.dockerOk(['run', '--rm', 'ssh-built']), '/run/buildkit/ssh_agent.0\nok\n');
+    const missing = await d.berth(['build', '--no-cache', '--ssh', `default=${socket}`, dir]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no SSH key "other" forwarded/);
+    const notSocket = await d.berth(['build', '--ssh', `default=${path.join(dir, 'Dockerfile')}`, dir]);
+    assert.notEqual(notSocket.code, 0);
+    assert.match(notSocket.stderr, /is not an ssh-agent socket/);
+  } finally {
+    agent.close();
+  }
 });
