@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startDaemon, describe as show, type TestDaemon } from './helpers';
 import { spawnRegistry } from './registry-fixtures';
+import { isGitUrl, parseGitUrl } from '../src/build/context/remote';
 
 let d: TestDaemon;
 let work: string;
@@ -139,4 +140,17 @@ test('RUN --mount=type=ssh: the --ssh socket is bound and SSH_AUTH_SOCK set; req
   } finally {
     agent.close();
   }
+});
+
+test('git URL detection and #ref:subdir parsing', () => {
+  assert.ok(isGitUrl('git://example.invalid/r'));
+  assert.ok(isGitUrl('git@example.invalid:o/r.git'));
+  assert.ok(isGitUrl('github.com/o/r'));
+  assert.ok(isGitUrl('https://example.invalid/o/r.git#v1:dir'));
+  assert.ok(!isGitUrl('https://example.invalid/ctx.tar.gz'));
+  assert.deepEqual(parseGitUrl('github.com/o/r#v1:a/b/'), { repo: 'https://github.com/o/r', ref: 'v1', subdir: 'a/b' });
+  assert.deepEqual(parseGitUrl('https://h.invalid/r.git'), { repo: 'https://h.invalid/r.git', ref: 'HEAD', subdir: '' });
+  assert.deepEqual(parseGitUrl('https://h.invalid/r.git#:sub'), { repo: 'https://h.invalid/r.git', ref: 'HEAD', subdir: 'sub' });
+  assert.throws(() => parseGitUrl('https://h.invalid/r.git#main:../x'), /must stay inside/);
+  assert.throws(() => parseGitUrl('https://h.invalid/r.git#--upload-pack=x'), /invalid git reference/);
 });

@@ -169,11 +169,17 @@ async function gitContext(url: string, scratch: string, signal: AbortSignal): Pr
   const child = spawn('git', ['archive', '--format=tar', treeish], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], signal, env: gitEnv() });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', () => undefined);
-  child.on('close', (code) => {
-    if (code !== 0) child.stdout.destroy(new InvalidArgumentError(`git archive failed: ${stderr.trim()}`));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
   });
-  return child.stdout;
+  // The tar only ends once git has exited cleanly, so a failed archive never yields a partial context.
+  async function* archive(): AsyncGenerator<Buffer> {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const code = await exited;
+    if (code !== 0) throw new InvalidArgumentError(`unable to prepare context: git archive failed: ${stderr.trim() || `exit status ${code}`}`);
+  }
+  return Readable.from(archive());
 }
 
 function gitEnv(): NodeJS.ProcessEnv {
