@@ -88,9 +88,9 @@ test('--output type=local / -o DIR / type=tar export the final stage and leave n
   assert.equal(piped.stdout, 'a.txt\nout/\nout/made.txt\n', piped.stderr);
   assert.match(piped.stderr, /Step 1\/5 : FROM busybox AS b/); // progress left stdout to the tar
   assert.equal(await d.dockerOk(['ps', '-aq']), '');
-  const bad = await d.berth(['build', '-o', 'type=registry,dest=x', dir]);
+  const bad = await d.berth(['build', '-o', 'type=oci,dest=x', dir]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /output type "registry" is not supported/);
+  assert.match(bad.stderr, /output type "oci" is not supported/);
 });
 
 test('RUN --mount: bind from the context and from a stage, cache persisting between builds, secrets kept out of the image', async () => {

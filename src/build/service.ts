@@ -10,6 +10,7 @@ import { parseTagTarget } from '../image/tagging';
 import type { Image } from '../image/types';
 import { log } from '../util/logger';
 import { receiveContext } from './context/receive';
+import { openRemoteContext } from './context/remote';
 import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
 import { planBuild } from './plan';
@@ -32,7 +33,8 @@ export class Builder implements BuildService {
     const live = { containers: new Set<string>(), rootfs: new Set<string>() };
     let flushOutput = () => undefined as void;
     try {
-      const context = await receiveContext(request.context, path.join(dir, 'context'), request.dockerfile ?? '',
+      const remote = request.remote ? await openRemoteContext(request.remote, request.dockerfile, path.join(dir, 'remote'), abort.signal) : undefined;
+      const context = await receiveContext(remote?.tar ?? request.context, path.join(dir, 'context'), remote?.dockerfile ?? request.dockerfile ?? '',
         { ids: request.secrets ?? [], dir: path.join(dir, 'secrets') });
       const df = parseDockerfile(context.dockerfileText, context.dockerfileName);
       const commands = toCommands(df);

@@ -24,6 +24,10 @@ export interface BuildRequest {
   secrets?: string[];
   /** --cache-from: images whose history may satisfy steps. */
   cacheFrom?: string[];
+  /** ?remote=URL: the daemon fetches the context (context/remote.ts); the body is then ignored. */
+  remote?: string;
+  /** Berth extension (build --ssh): ssh-agent socket paths on the daemon host by ID, bound for RUN --mount=type=ssh. */
+  sshSockets?: Record<string, string>;
 }
 
 /** One message of the build stream, in Docker's JSON shapes. */

@@ -18,6 +18,10 @@ export interface BuildOptions {
   /** IDs of secrets the context carries (Berth extension, see build/context/secrets.ts). */
   secrets?: string[];
   cacheFrom?: string[];
+  /** A URL the daemon fetches the context from (git or http(s)); the body is then empty. */
+  remote?: string;
+  /** ssh-agent sockets by ID (Berth extension, see build/exec/run-mounts.ts). */
+  sshSockets?: Record<string, string>;
 }
 
 export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
@@ -35,6 +39,8 @@ export class BuildApi {
         labels: Object.keys(o.labels).length ? JSON.stringify(o.labels) : undefined,
         secrets: o.secrets?.length ? JSON.stringify(o.secrets) : undefined,
         cachefrom: o.cacheFrom?.length ? JSON.stringify(o.cacheFrom) : undefined,
+        remote: o.remote,
+        sshsockets: o.sshSockets && Object.keys(o.sshSockets).length ? JSON.stringify(o.sshSockets) : undefined,
       },
       body: context, contentType: 'application/x-tar',
     });

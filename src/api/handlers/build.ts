@@ -22,6 +22,16 @@ function secretIds(raw: string | undefined): string[] {
   return stringList(raw, 'secrets');
 }
 
+/** Berth extension: `sshsockets` is a JSON object of ssh-agent socket paths by ID. */
+function sshSockets(raw: Record<string, string | null>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [id, socket] of Object.entries(raw)) {
+    if (typeof socket !== 'string' || !socket.startsWith('/')) throw new InvalidArgumentError(`error reading sshsockets: "${id}" needs an absolute socket path`);
+    out[id] = socket;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 function stringList(raw: string | undefined, key: string): string[] {
   if (raw === undefined || raw === '') return [];
   let v: unknown;
@@ -34,7 +44,6 @@ function stringList(raw: string | undefined, key: string): string[] {
 function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
   const q = ctx.query;
   if (queryString(q, 'version') === '2') throw new NotImplementedError('BuildKit builds (version=2) are not supported by Berth: use the legacy builder (DOCKER_BUILDKIT=0)');
-  if (queryString(q, 'remote')) throw new NotImplementedError('remote build contexts are not supported by Berth yet: send the context as the request body');
   const labels = jsonMap(ctx, 'labels');
   return {
     dockerfile: queryString(q, 'dockerfile'),
@@ -51,6 +60,8 @@ function decodeRequest(ctx: RequestContext): Omit<BuildRequest, 'context'> {
     networkMode: queryString(q, 'networkmode'),
     secrets: secretIds(queryString(q, 'secrets')),
     cacheFrom: stringList(queryString(q, 'cachefrom'), 'cachefrom'),
+    remote: queryString(q, 'remote') || undefined,
+    sshSockets: sshSockets(jsonMap(ctx, 'sshsockets')),
   };
 }
 
@@ -68,6 +79,8 @@ export async function build(ctx: RequestContext): Promise<void> {
     res.write(JSON.stringify(m) + '\r\n');
   };
   try {
+    // With a remote context the body carries nothing the build needs.
+    if (options.remote) discardBody(ctx.req);
     await ctx.backend.builder.build({ ...options, context: ctx.req }, write, ctx.signal);
   } catch (err) {
     discardBody(ctx.req);

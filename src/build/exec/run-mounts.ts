@@ -20,6 +20,8 @@ export interface HostMount { Type: 'bind'; Source: string; Target: string; ReadO
 export interface PreparedMounts {
   mounts: HostMount[];
   tmpfs: Record<string, string>;
+  /** Environment the mounts add to the RUN command (SSH_AUTH_SOCK for ssh mounts). */
+  env?: string[];
   release(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function planRunMounts(rc: RunContext, state: StageState, specs: st
   const targets: string[] = [];
   const steps: Prepare[] = [];
   const lookup = stageLookup(state);
+  let sshCount = 0;
   for (const spec of specs) {
     const fields = parseFields(spec, (v) => expandWord(v, lookup, { escape: rc.escape }));
     const type = fields.get('type') ?? 'bind';
@@ -49,6 +52,15 @@ export async function planRunMounts(rc: RunContext, state: StageState, specs: st
       target ??= `/run/secrets/${id}`;
       steps.push(secretStep(rc, id, target, fields));
       cacheInputs.push(`secret:${id}:${target}`);
+      targets.push(target);
+      continue;
+    }
+    if (type === 'ssh') {
+      const id = fields.get('id') || 'default';
+      target ??= `/run/buildkit/ssh_agent.${sshCount}`;
+      steps.push(sshStep(rc, id, target, fields, sshCount === 0));
+      sshCount++;
+      cacheInputs.push(`ssh:${id}:${target}`);
       targets.push(target);
       continue;
     }
@@ -77,8 +89,6 @@ export async function planRunMounts(rc: RunContext, state: StageState, specs: st
         p.mounts.push({ Type: 'bind', Source: held.dir, Target: target!, ReadOnly: readOnly });
       });
       cacheInputs.push(`cache:${target}:${id}:${readOnly}`);
-    } else if (type === 'ssh') {
-      throw new NotImplementedError('RUN --mount=type=ssh is not supported by this builder yet');
     } else {
       throw new InvalidArgumentError(`unsupported mount type "${type}"`);
     }
@@ -165,6 +175,29 @@ function secretStep(rc: RunContext, id: string, target: string, fields: Map<stri
     fs.chmodSync(copy, mode);
     cleanups.push(() => fs.rmSync(copy, { force: true }));
     p.mounts.push({ Type: 'bind', Source: copy, Target: target, ReadOnly: true });
+  };
+}
+
+/**
+ * type=ssh: the agent socket the client forwarded under `id` (berth build --ssh,
+ * same host as the daemon) is bound at the target; the first ssh mount sets
+ * SSH_AUTH_SOCK, as BuildKit does. A missing optional one mounts nothing.
+ */
+function sshStep(rc: RunContext, id: string, target: string, fields: Map<string, string>, first: boolean): Prepare {
+  const required = isTrue(fields, 'required');
+  // The socket is the client's own: its mode and owner cannot be changed for one RUN.
+  for (const key of ['mode', 'uid', 'gid']) {
+    if (fields.has(key)) throw new NotImplementedError(`RUN --mount=type=ssh,${key}= is not supported by this builder`);
+  }
+  return async (p) => {
+    const socket = rc.request.sshSockets?.[id];
+    if (socket === undefined) {
+      if (required) throw new InvalidArgumentError(`no SSH key "${id}" forwarded from the client: use --ssh ${id}[=SOCKET]`);
+      return;
+    }
+    if (!fs.statSync(socket, { throwIfNoEntry: false })?.isSocket()) throw new InvalidArgumentError(`ssh agent socket for "${id}" (${socket}) is not a socket`);
+    p.mounts.push({ Type: 'bind', Source: socket, Target: target, ReadOnly: false });
+    if (first) (p.env ??= []).push(`SSH_AUTH_SOCK=${target}`);
   };
 }
 

@@ -55,7 +55,7 @@ interface RunInput {
 
 async function runContainer(rc: RunContext, state: StageState, { argv, args, network, spec, key, mounts }: RunInput): Promise<void> {
   const { containers } = rc.deps;
-  const env = [...(state.config.Env ?? []), ...args.map(([k, v]) => `${k}=${v}`)];
+  const env = [...(state.config.Env ?? []), ...args.map(([k, v]) => `${k}=${v}`), ...(mounts.env ?? [])];
   const { container } = await containers.create({
     config: {
       Image: state.imageId, Cmd: argv, Entrypoint: [], Env: env, User: state.config.User ?? '',

@@ -11,9 +11,11 @@ import { CliError } from '../errors';
 import { extractToHost } from './cp-archive';
 
 export interface BuildOutput { type: 'local' | 'tar'; dest: string }
+/** type=image / type=registry: the built image is tagged with `names` (the -t tags when empty) and pushed when `push`. */
+export interface ImageOutput { type: 'image'; names: string[]; push: boolean }
 
-/** Parses one --output value: "type=local,dest=DIR", "type=tar,dest=FILE", "DIR" or "-" (tar to stdout). */
-export function parseBuildOutput(value: string): BuildOutput {
+/** Parses one --output value: "type=local,dest=DIR", "type=tar,dest=FILE", "DIR", "-" (tar to stdout), "type=image|registry,...". */
+export function parseBuildOutput(value: string): BuildOutput | ImageOutput {
   if (!value.includes('=')) return value === '-' ? { type: 'tar', dest: '-' } : { type: 'local', dest: value };
   const fields = new Map<string, string>();
   for (const part of value.split(',')) {
@@ -22,8 +24,9 @@ export function parseBuildOutput(value: string): BuildOutput {
     fields.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1));
   }
   const type = fields.get('type') ?? 'local';
+  if (type === 'image' || type === 'registry') return parseImageOutput(type, fields);
   const dest = fields.get('dest') ?? '';
-  if (type !== 'local' && type !== 'tar') throw new CliError(`output type "${type}" is not supported by berth build (local, tar)`, 1);
+  if (type !== 'local' && type !== 'tar') throw new CliError(`output type "${type}" is not supported by berth build (local, tar, image, registry)`, 1);
   if (!dest) throw new CliError(`dest is required for ${type} exporter`, 1);
   return { type, dest };
 }
@@ -52,4 +55,14 @@ export async function exportBuildOutput(client: BerthClient, imageId: string, ou
   } finally {
     await client.containers.remove(Id, { force: true }).catch(() => undefined);
   }
+}
+
+function parseImageOutput(type: 'image' | 'registry', fields: Map<string, string>): ImageOutput {
+  const known = new Set(['type', 'name', 'push']);
+  for (const key of fields.keys()) if (!known.has(key)) throw new CliError(`output attribute "${key}" is not supported by berth build for type=${type} (name, push)`, 1);
+  const pushValue = fields.get('push');
+  if (pushValue !== undefined && pushValue !== 'true' && pushValue !== 'false') throw new CliError(`invalid value "${pushValue}" for push: expected true or false`, 1);
+  const name = fields.get('name')?.trim();
+  const names = name ? [name] : [];
+  return { type: 'image', names, push: type === 'registry' || pushValue === 'true' };
 }
