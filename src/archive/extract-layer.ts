@@ -26,7 +26,15 @@ export interface ExtractOptions {
   noOverwriteDirNonDir?: boolean;
   /** Owner for every entry instead of the archive's (docker cp -a into a container with a User). */
   chown?: { uid: number; gid: number };
+  /**
+   * Filled with the sha256 (hex) and size of every regular file as it streams by,
+   * keyed by absolute path; hard links and replaced entries are left out, so a
+   * path found here holds exactly those bytes (the builder's context checksums).
+   */
+  fileDigests?: Map<string, FileDigest>;
 }
+
+export interface FileDigest { sha256: string; size: number }
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -47,7 +55,7 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
       if (entry.type === 'file') size += entry.size;
       if (options.chown) entry = { ...entry, uid: options.chown.uid, gid: options.chown.gid };
       if (options.noOverwriteDirNonDir) checkDirNonDir(tree, entry);
-      const dirRel = await writeEntry(tree, entry, reader, overlay);
+      const dirRel = await writeEntry(tree, entry, reader, overlay, options.fileDigests);
       if (dirRel !== null) dirTimes.push({ rel: dirRel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
       if (performance.now() - lastYield > YIELD_AFTER_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -80,8 +88,9 @@ function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {
 }
 
 /** Writes one entry; returns the relative path of a directory whose times are still to be set. */
-async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean): Promise<string | null> {
+async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean, digests?: Map<string, FileDigest>): Promise<string | null> {
   const rel = cleanEntryName(entry.name);
+  digests?.delete(tree.abs(rel));
   if (rel === '') {
     if (entry.type !== 'dir') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(entry.name)}: the layer root must be a directory`);
     writeDir(tree, rel, entry);
@@ -101,7 +110,14 @@ async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader,
     return null; // other .wh..wh.* entries are AUFS metadata: ignored
   }
   switch (entry.type) {
-    case 'file': await writeFile(tree, rel, entry, reader.body()); return null;
+    case 'file':
+      if (!digests) await writeFile(tree, rel, entry, reader.body());
+      else {
+        const h = createHash('sha256');
+        await writeFile(tree, rel, entry, hashed(reader.body(), h));
+        digests.set(tree.abs(rel), { sha256: h.digest('hex'), size: entry.size });
+      }
+      return null;
     case 'dir': writeDir(tree, rel, entry); return rel;
     case 'symlink': writeSymlink(tree, rel, entry); return null;
     case 'link': writeHardlink(tree, rel, entry); return null;

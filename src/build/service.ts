@@ -10,6 +10,7 @@ import { parseTagTarget } from '../image/tagging';
 import type { Image } from '../image/types';
 import { log } from '../util/logger';
 import { receiveContext } from './context/receive';
+import { removeLater, TRASH_PREFIX } from './fs/remove-later';
 import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
 import { planBuild } from './plan';
@@ -41,7 +42,7 @@ export class Builder implements BuildService {
       const stageOutputs = new Map<number, Promise<StageOutput>>();
       const rc: RunContext = {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
-        checksums: new Checksums(), signal: abort.signal, emit, usedArgs: new Set(), live,
+        checksums: new Checksums(context.fileDigests), signal: abort.signal, emit, usedArgs: new Set(), live,
         sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
         cacheFrom: (request.cacheFrom ?? []).map((ref) => this.deps.images.find(ref)).filter((i): i is Image => i !== undefined),
         stageOutput: (i) => {
@@ -91,7 +92,7 @@ export class Builder implements BuildService {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.cleanup(live);
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeLater(dir);
     }
   }
 
@@ -132,7 +133,7 @@ export class Builder implements BuildService {
   async repair(): Promise<void> {
     fs.mkdirSync(this.deps.root, { recursive: true, mode: 0o700 });
     for (const name of fs.readdirSync(this.deps.root)) {
-      if (name.startsWith('ctx-') || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
+      if (name.startsWith('ctx-') || name.startsWith(TRASH_PREFIX) || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
     }
     removePrivateCacheDirs(path.join(this.deps.root, 'cache-mounts'));
   }

@@ -10,6 +10,8 @@ import * as tar from 'tar-stream';
 import { ignoreMatcher, readIgnoreFile, walkKept } from '../../build/context/dockerignore';
 import { SECRETS_DIR_IN_CONTEXT } from '../../build/context/secrets';
 
+const SMALL_FILE = 1 << 20;
+
 export interface ContextTar { stream: Readable; dockerfile: string }
 
 /** Secrets ride along as `.berth-secrets/<id>` entries (see build/context/secrets.ts). */
@@ -52,7 +54,12 @@ export function contextTar(dir: string, dockerfile: { path?: string; content?: B
       const base = { name: rel, mode: st.mode & 0o7777, mtime: st.mtime, uid: 0, gid: 0 };
       if (st.isDirectory()) await add({ ...base, type: 'directory' });
       else if (st.isSymbolicLink()) await add({ ...base, type: 'symlink', linkname: fs.readlinkSync(abs) });
-      else if (st.isFile()) await add({ ...base, type: 'file', size: st.size }, st.size > 0 ? fs.createReadStream(abs) : undefined);
+      else if (st.isFile()) {
+        // Small files in one read (a stream per file costs more than the bytes); big ones streamed in large chunks.
+        const body = st.size === 0 ? undefined : st.size <= SMALL_FILE ? fs.readFileSync(abs) : fs.createReadStream(abs, { highWaterMark: 1 << 20 });
+        if (Buffer.isBuffer(body) && body.length !== st.size) throw new Error(`${rel}: file changed while the context was being sent`);
+        await add({ ...base, type: 'file', size: st.size }, body);
+      }
     }
     if (extra) await add({ name: extra.name, mode: 0o644, mtime: new Date(), type: 'file', size: extra.content.length }, extra.content);
     for (const s of secrets) {
