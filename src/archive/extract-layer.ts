@@ -32,6 +32,8 @@ export interface ExtractOptions {
    * path found here holds exactly those bytes (the builder's context checksums).
    */
   fileDigests?: Map<string, FileDigest>;
+  /** false: no diff ID is computed (ExtractResult.diffId is ''); for callers that never use it. */
+  diffId?: boolean;
 }
 
 export interface FileDigest { sha256: string; size: number }
@@ -42,9 +44,9 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const YIELD_AFTER_MS = 8;
 
 export async function extractLayer(source: Readable, dest: string, options: ExtractOptions = {}): Promise<ExtractResult> {
-  const hash = createHash('sha256');
+  const hash = options.diffId === false ? undefined : createHash('sha256');
   const plain = maybeDecompress(source);
-  const reader = new TarReader(hashed(plain, hash));
+  const reader = new TarReader(hash ? hashed(plain, hash) : plain);
   const tree = new PathTracker(dest);
   const dirTimes: Array<{ rel: string; atime: number; mtime: number }> = [];
   const overlay = (options.whiteouts ?? 'overlay') === 'overlay';
@@ -72,7 +74,7 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
     source.destroy();
     throw classify(err);
   }
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
+  return { diffId: hash ? `sha256:${hash.digest('hex')}` : '', size };
 }
 
 function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {

@@ -35,7 +35,7 @@ export async function receiveContext(body: Readable, dir: string, dockerfile: st
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // pipeline: a broken body or a bad gzip stream fails the extraction instead of stalling it.
   const fileDigests = new Map<string, FileDigest>();
-  await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep', fileDigests });
+  await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep', fileDigests, diffId: false });
   if (secrets) takeSecrets(dir, secrets.ids, secrets.dir);
   const name = dockerfile || 'Dockerfile';
   const rel = contextRel(name);
