@@ -32,6 +32,12 @@ export interface ExtractOptions {
    * path found here holds exactly those bytes (the builder's context checksums).
    */
   fileDigests?: Map<string, FileDigest>;
+  /**
+   * With fileDigests: for a small file, the path of an identical file (same bytes
+   * and metadata, owned by the caller, no xattrs) to move into place instead of
+   * creating a new one; undefined to write it as usual.
+   */
+  reuse?: (rel: string, entry: TarEntry, sha256: string) => string | undefined;
   /** false: no diff ID is computed (ExtractResult.diffId is ''); for callers that never use it. */
   diffId?: boolean;
 }
@@ -57,7 +63,7 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
       if (entry.type === 'file') size += entry.size;
       if (options.chown) entry = { ...entry, uid: options.chown.uid, gid: options.chown.gid };
       if (options.noOverwriteDirNonDir) checkDirNonDir(tree, entry);
-      const dirRel = await writeEntry(tree, entry, reader, overlay, options.fileDigests);
+      const dirRel = await writeEntry(tree, entry, reader, overlay, options);
       if (dirRel !== null) dirTimes.push({ rel: dirRel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
       if (performance.now() - lastYield > YIELD_AFTER_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -90,8 +96,9 @@ function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {
 }
 
 /** Writes one entry; returns the relative path of a directory whose times are still to be set. */
-async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean, digests?: Map<string, FileDigest>): Promise<string | null> {
+async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean, options: ExtractOptions): Promise<string | null> {
   const rel = cleanEntryName(entry.name);
+  const digests = options.fileDigests;
   digests?.delete(tree.abs(rel));
   if (rel === '') {
     if (entry.type !== 'dir') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(entry.name)}: the layer root must be a directory`);
@@ -114,7 +121,14 @@ async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader,
   switch (entry.type) {
     case 'file':
       if (!digests) await writeFile(tree, rel, entry, reader.body());
-      else {
+      else if (options.reuse && entry.size <= REUSE_MAX && entry.xattrs.size === 0) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of reader.body()) chunks.push(chunk);
+        const sha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
+        const from = options.reuse(rel, entry, sha256);
+        if (!from || !moveInto(tree, rel, from, entry)) await writeFile(tree, rel, entry, fromChunks(chunks));
+        digests.set(tree.abs(rel), { sha256, size: entry.size });
+      } else {
         const h = createHash('sha256');
         await writeFile(tree, rel, entry, hashed(reader.body(), h));
         digests.set(tree.abs(rel), { sha256: h.digest('hex'), size: entry.size });
@@ -125,6 +139,25 @@ async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader,
     case 'link': writeHardlink(tree, rel, entry); return null;
     case 'char': case 'block': case 'fifo': writeSpecial(tree, rel, entry); return null;
   }
+}
+
+const REUSE_MAX = 1 << 20;
+
+/** Puts an existing file at `rel` by rename (parents already checked); false when it is gone. */
+function moveInto(tree: PathTracker, rel: string, from: string, entry: TarEntry): boolean {
+  tree.clear(rel, false);
+  try {
+    fs.renameSync(from, tree.abs(rel));
+  } catch {
+    return false;
+  }
+  tree.set(rel, 'other');
+  fs.lutimesSync(tree.abs(rel), entry.atime ?? entry.mtime, entry.mtime);
+  return true;
+}
+
+async function* fromChunks(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  yield* chunks;
 }
 
 async function* hashed(source: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {
