@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import * as tar from 'tar-stream';
 import { ignoreMatcher, readIgnoreFile, walkKept } from '../../build/context/dockerignore';
 import { SECRETS_DIR_IN_CONTEXT } from '../../build/context/secrets';
@@ -67,5 +67,25 @@ export function contextTar(dir: string, dockerfile: { path?: string; content?: B
     }
     pack.finalize();
   })().catch((err: Error) => pack.destroy(err));
-  return { stream: pack as unknown as Readable, dockerfile: dockerfileRel };
+  // A small file is three small chunks (header, body, padding): sent in big batches, not thousands of writes.
+  const batched = coalesce(1 << 16);
+  pipeline(pack as unknown as Readable, batched, () => undefined);
+  return { stream: batched, dockerfile: dockerfileRel };
+}
+
+/** Joins small chunks into ones of at least `size` bytes (the last may be shorter). */
+function coalesce(size: number): Transform {
+  let parts: Buffer[] = [];
+  let length = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length < size) return cb();
+      const out = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+      parts = []; length = 0;
+      cb(null, out);
+    },
+    flush(cb) { cb(null, length ? Buffer.concat(parts, length) : undefined); },
+  });
 }
