@@ -26,7 +26,23 @@ export interface ExtractOptions {
   noOverwriteDirNonDir?: boolean;
   /** Owner for every entry instead of the archive's (docker cp -a into a container with a User). */
   chown?: { uid: number; gid: number };
+  /**
+   * Filled with the sha256 (hex) and size of every regular file as it streams by,
+   * keyed by absolute path; hard links and replaced entries are left out, so a
+   * path found here holds exactly those bytes (the builder's context checksums).
+   */
+  fileDigests?: Map<string, FileDigest>;
+  /**
+   * With fileDigests: for a small file, the path of an identical file (same bytes
+   * and metadata, owned by the caller, no xattrs) to move into place instead of
+   * creating a new one; undefined to write it as usual.
+   */
+  reuse?: (rel: string, entry: TarEntry, sha256: string) => string | undefined;
+  /** false: no diff ID is computed (ExtractResult.diffId is ''); for callers that never use it. */
+  diffId?: boolean;
 }
+
+export interface FileDigest { sha256: string; size: number }
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -34,9 +50,9 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const YIELD_AFTER_MS = 8;
 
 export async function extractLayer(source: Readable, dest: string, options: ExtractOptions = {}): Promise<ExtractResult> {
-  const hash = createHash('sha256');
+  const hash = options.diffId === false ? undefined : createHash('sha256');
   const plain = maybeDecompress(source);
-  const reader = new TarReader(hashed(plain, hash));
+  const reader = new TarReader(hash ? hashed(plain, hash) : plain);
   const tree = new PathTracker(dest);
   const dirTimes: Array<{ rel: string; atime: number; mtime: number }> = [];
   const overlay = (options.whiteouts ?? 'overlay') === 'overlay';
@@ -47,7 +63,7 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
       if (entry.type === 'file') size += entry.size;
       if (options.chown) entry = { ...entry, uid: options.chown.uid, gid: options.chown.gid };
       if (options.noOverwriteDirNonDir) checkDirNonDir(tree, entry);
-      const dirRel = await writeEntry(tree, entry, reader, overlay);
+      const dirRel = await writeEntry(tree, entry, reader, overlay, options);
       if (dirRel !== null) dirTimes.push({ rel: dirRel, atime: entry.atime ?? entry.mtime, mtime: entry.mtime });
       if (performance.now() - lastYield > YIELD_AFTER_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -64,7 +80,7 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
     source.destroy();
     throw classify(err);
   }
-  return { diffId: `sha256:${hash.digest('hex')}`, size };
+  return { diffId: hash ? `sha256:${hash.digest('hex')}` : '', size };
 }
 
 function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {
@@ -80,8 +96,10 @@ function checkDirNonDir(tree: PathTracker, entry: TarEntry): void {
 }
 
 /** Writes one entry; returns the relative path of a directory whose times are still to be set. */
-async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean): Promise<string | null> {
+async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader, overlay: boolean, options: ExtractOptions): Promise<string | null> {
   const rel = cleanEntryName(entry.name);
+  const digests = options.fileDigests;
+  digests?.delete(tree.abs(rel));
   if (rel === '') {
     if (entry.type !== 'dir') throw new InvalidArgumentError(`unsafe tar entry ${JSON.stringify(entry.name)}: the layer root must be a directory`);
     writeDir(tree, rel, entry);
@@ -101,12 +119,45 @@ async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader,
     return null; // other .wh..wh.* entries are AUFS metadata: ignored
   }
   switch (entry.type) {
-    case 'file': await writeFile(tree, rel, entry, reader.body()); return null;
+    case 'file':
+      if (!digests) await writeFile(tree, rel, entry, reader.body());
+      else if (options.reuse && entry.size <= REUSE_MAX && entry.xattrs.size === 0) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of reader.body()) chunks.push(chunk);
+        const sha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
+        const from = options.reuse(rel, entry, sha256);
+        if (!from || !moveInto(tree, rel, from, entry)) await writeFile(tree, rel, entry, fromChunks(chunks));
+        digests.set(tree.abs(rel), { sha256, size: entry.size });
+      } else {
+        const h = createHash('sha256');
+        await writeFile(tree, rel, entry, hashed(reader.body(), h));
+        digests.set(tree.abs(rel), { sha256: h.digest('hex'), size: entry.size });
+      }
+      return null;
     case 'dir': writeDir(tree, rel, entry); return rel;
     case 'symlink': writeSymlink(tree, rel, entry); return null;
     case 'link': writeHardlink(tree, rel, entry); return null;
     case 'char': case 'block': case 'fifo': writeSpecial(tree, rel, entry); return null;
   }
+}
+
+const REUSE_MAX = 1 << 20;
+
+/** Puts an existing file at `rel` by rename (parents already checked); false when it is gone. */
+function moveInto(tree: PathTracker, rel: string, from: string, entry: TarEntry): boolean {
+  tree.clear(rel, false);
+  try {
+    fs.renameSync(from, tree.abs(rel));
+  } catch {
+    return false;
+  }
+  tree.set(rel, 'other');
+  fs.lutimesSync(tree.abs(rel), entry.atime ?? entry.mtime, entry.mtime);
+  return true;
+}
+
+async function* fromChunks(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  yield* chunks;
 }
 
 async function* hashed(source: AsyncIterable<Buffer>, hash: Hash): AsyncGenerator<Buffer> {

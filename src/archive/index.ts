@@ -1,7 +1,7 @@
 // Tar utilities: safe layer extraction (with overlay whiteout conversion and the
 // diff ID computed on the way), layer tar creation from a directory, and the
 // helpers other components share (decompression, entry-name cleaning, a reader).
-export { extractLayer, type ExtractResult, type ExtractOptions } from './extract-layer';
+export { extractLayer, type ExtractResult, type ExtractOptions, type FileDigest } from './extract-layer';
 export { maybeDecompress } from './decompress';
 export { cleanEntryName } from './safe-path';
 export { TarReader } from './tar-reader';

@@ -9,7 +9,9 @@ import { familiarString, parseReference, withDefaultTag } from '../image/referen
 import { parseTagTarget } from '../image/tagging';
 import type { Image } from '../image/types';
 import { log } from '../util/logger';
-import { receiveContext } from './context/receive';
+import { receiveContext, type BuildContext } from './context/receive';
+import { WARM_CONTEXT_DIR, WarmContext } from './context/warm';
+import { removeLater, TRASH_PREFIX } from './fs/remove-later';
 import { openRemoteContext } from './context/remote';
 import { Checksums } from './context/sources';
 import { parseDockerfile, toCommands, toCommand, type ArgCommand, type Command } from './parser';
@@ -21,7 +23,11 @@ import { newId, removeScratch, short, type BuilderDeps, type RunContext, type St
 import type { BuildCachePruneResult, BuildMessage, BuildRequest, BuildResult, BuildService } from './types';
 
 export class Builder implements BuildService {
-  constructor(private readonly deps: BuilderDeps) {}
+  private readonly warm: WarmContext;
+
+  constructor(private readonly deps: BuilderDeps) {
+    this.warm = new WarmContext(deps.root);
+  }
 
   async build(request: BuildRequest, emitMessage: (m: BuildMessage) => void, signal?: AbortSignal): Promise<BuildResult> {
     const tags = request.tags.map((t) => { parseTagTarget(t); return t; }); // refuse bad tags before any work
@@ -32,10 +38,14 @@ export class Builder implements BuildService {
     signal?.addEventListener('abort', onAbort);
     const live = { containers: new Set<string>(), rootfs: new Set<string>() };
     let flushOutput = () => undefined as void;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const previous = this.warm.claim(path.join(dir, 'previous'));
+    let finished: BuildContext | undefined;
     try {
       const remote = request.remote ? await openRemoteContext(request.remote, request.dockerfile, path.join(dir, 'remote'), abort.signal) : undefined;
       const context = await receiveContext(remote?.tar ?? request.context, path.join(dir, 'context'), remote?.dockerfile ?? request.dockerfile ?? '',
-        { ids: request.secrets ?? [], dir: path.join(dir, 'secrets') });
+        { ids: request.secrets ?? [], dir: path.join(dir, 'secrets') }, previous?.reuse);
+      previous?.release();
       const df = parseDockerfile(context.dockerfileText, context.dockerfileName);
       const commands = toCommands(df);
       const stagesStart = commands.findIndex((c) => c.kind === 'FROM');
@@ -43,7 +53,7 @@ export class Builder implements BuildService {
       const stageOutputs = new Map<number, Promise<StageOutput>>();
       const rc: RunContext = {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
-        checksums: new Checksums(), signal: abort.signal, emit, usedArgs: new Set(), live,
+        checksums: new Checksums(context.fileDigests), signal: abort.signal, emit, usedArgs: new Set(), live,
         sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
         cacheFrom: (request.cacheFrom ?? []).map((ref) => this.deps.images.find(ref)).filter((i): i is Image => i !== undefined),
         stageOutput: (i) => {
@@ -89,11 +99,15 @@ export class Builder implements BuildService {
         emit(`Successfully tagged ${familiarString(withDefaultTag(parseReference(t)))}\n`);
       }
       if (request.quiet) emitMessage({ stream: `${result.imageId}\n` });
+      finished = context;
       return { imageId: result.imageId };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.cleanup(live);
-      fs.rmSync(dir, { recursive: true, force: true });
+      previous?.release();
+      // A successful build's context stays for the next build to reuse files from.
+      if (finished) this.warm.park(finished.dir, finished.fileDigests);
+      removeLater(dir);
     }
   }
 
@@ -127,6 +141,7 @@ export class Builder implements BuildService {
         } catch { /* in use or gone meanwhile */ }
       }
     }
+    this.warm.discard();
     reclaimed += pruneCacheDirs(path.join(this.deps.root, 'cache-mounts'));
     return { CachesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
@@ -134,7 +149,7 @@ export class Builder implements BuildService {
   async repair(): Promise<void> {
     fs.mkdirSync(this.deps.root, { recursive: true, mode: 0o700 });
     for (const name of fs.readdirSync(this.deps.root)) {
-      if (name.startsWith('ctx-') || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
+      if (name.startsWith('ctx-') || name.startsWith(TRASH_PREFIX) || name === WARM_CONTEXT_DIR || name === 'downloads') fs.rmSync(path.join(this.deps.root, name), { recursive: true, force: true });
     }
     removePrivateCacheDirs(path.join(this.deps.root, 'cache-mounts'));
   }

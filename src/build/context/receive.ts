@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { extractLayer, maybeDecompress } from '../../archive';
+import { extractLayer, maybeDecompress, type ExtractOptions, type FileDigest } from '../../archive';
 import { InvalidArgumentError } from '../../errors';
 import { ignoreMatcher, readIgnoreFile, type IgnoreMatcher } from './dockerignore';
 import { takeSecrets } from './secrets';
@@ -14,6 +14,8 @@ export interface BuildContext {
   dir: string;
   dockerfileName: string; // as given (for messages)
   dockerfileText: string;
+  /** Content digests taken while the files streamed in (see Checksums). */
+  fileDigests: Map<string, FileDigest>;
 }
 
 /** Normalises a context-relative path; undefined when it leaves the context. */
@@ -29,10 +31,11 @@ export function contextRel(p: string): string | undefined {
   return parts.join('/');
 }
 
-export async function receiveContext(body: Readable, dir: string, dockerfile: string, secrets?: { ids: string[]; dir: string }): Promise<BuildContext> {
+export async function receiveContext(body: Readable, dir: string, dockerfile: string, secrets?: { ids: string[]; dir: string }, reuse?: ExtractOptions['reuse']): Promise<BuildContext> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // pipeline: a broken body or a bad gzip stream fails the extraction instead of stalling it.
-  await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep' });
+  const fileDigests = new Map<string, FileDigest>();
+  await extractLayer(pipeline(maybeDecompress(body), completeTar(), () => undefined), dir, { whiteouts: 'keep', fileDigests, diffId: false, reuse });
   if (secrets) takeSecrets(dir, secrets.ids, secrets.dir);
   const name = dockerfile || 'Dockerfile';
   const rel = contextRel(name);
@@ -53,7 +56,7 @@ export async function receiveContext(body: Readable, dir: string, dockerfile: st
     // Docker: the Dockerfile and .dockerignore are sent but COPY never sees them when excluded.
     pruneIgnored(dir, '', matcher);
   }
-  return { dir, dockerfileName: name, dockerfileText: text };
+  return { dir, dockerfileName: name, dockerfileText: text, fileDigests };
 }
 
 function pruneIgnored(root: string, rel: string, matcher: IgnoreMatcher): void {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { FileDigest } from '../../archive';
 import { InvalidArgumentError, NotFoundError } from '../../errors';
 import { scopedPath } from '../fs/scoped-path';
 import { contextRel } from './receive';
@@ -93,6 +94,9 @@ function expandGlob(root: string, segments: string[]): string[] {
 export class Checksums {
   private readonly memo = new Map<string, string>();
 
+  /** `streamed`: digests taken while the context arrived; files are not read again. */
+  constructor(private readonly streamed: ReadonlyMap<string, FileDigest> = new Map()) {}
+
   async of(host: string): Promise<string> {
     const known = this.memo.get(host);
     if (known) return known;
@@ -113,7 +117,9 @@ export class Checksums {
       h.update(`l ${rel} ${fs.readlinkSync(host)}\0`);
     } else if (st.isFile()) {
       h.update(`f ${rel} ${mode} ${st.size}\0`);
-      h.update(await fileDigest(host, st.size));
+      const known = this.streamed.get(host);
+      // The context is private to this build and never written after extraction; the size check is a cheap guard.
+      h.update(known && known.size === st.size ? known.sha256 : await fileDigest(host, st.size));
     } else {
       h.update(`o ${rel} ${mode}\0`);
     }
