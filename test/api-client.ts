@@ -1,5 +1,11 @@
 // Tiny HTTP-over-unix-socket client for the API tests.
 import * as http from 'node:http';
+import { before, after } from 'node:test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startApiServer, type ApiServer } from '../src/api';
+import { fakeBackend } from './api-fakes';
 import type * as net from 'node:net';
 
 export interface RawResponse {
@@ -65,4 +71,21 @@ export function demux(buf: Buffer): Array<[number, string]> {
     off += 8 + len;
   }
   return out;
+}
+
+/** A real API server on a temp unix socket over fake services, for one test file (hooks registered here). */
+export function serveFakeBackend(): { readonly sock: string; readonly backend: ReturnType<typeof fakeBackend> } {
+  let dir = '';
+  let server: ApiServer | undefined;
+  const handle = { sock: '', backend: fakeBackend() };
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-api-'));
+    handle.sock = path.join(dir, 'api.sock');
+    server = await startApiServer(handle.backend, [`unix://${handle.sock}`]);
+  });
+  after(async () => {
+    await server?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return handle;
 }

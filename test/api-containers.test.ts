@@ -1,40 +1,22 @@
 // Container endpoints over a real unix socket with fake services: create, inspect/list,
 // lifecycle statuses, wait, logs, attach (hijack), delete and prune.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startApiServer, type ApiServer } from '../src/api';
-import { fakeBackend } from './api-fakes';
-import { request, requestHead, readAll, upgrade, demux } from './api-client';
+import { request, requestHead, readAll, upgrade, demux, serveFakeBackend } from './api-client';
 
-let dir: string;
-let sock: string;
-let server: ApiServer;
-const backend = fakeBackend();
-
-before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-api-'));
-  sock = path.join(dir, 'api.sock');
-  server = await startApiServer(backend, [`unix://${sock}`]);
-});
-
-after(async () => {
-  await server?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const api = serveFakeBackend();
+const backend = api.backend;
 
 test('container create: malformed JSON, bad content type, success with name', async () => {
-  const bad = await request(sock, 'POST', '/containers/create', { body: '{"Image":', headers: { 'Content-Type': 'application/json' } });
+  const bad = await request(api.sock, 'POST', '/containers/create', { body: '{"Image":', headers: { 'Content-Type': 'application/json' } });
   assert.equal(bad.status, 400);
   assert.match(bad.json<{ message: string }>().message, /^invalid JSON: /);
-  const empty = await request(sock, 'POST', '/containers/create', { headers: { 'Content-Type': 'application/json' } });
+  const empty = await request(api.sock, 'POST', '/containers/create', { headers: { 'Content-Type': 'application/json' } });
   assert.equal(empty.status, 400);
-  const text = await request(sock, 'POST', '/containers/create', { body: '{}', headers: { 'Content-Type': 'text/plain' } });
+  const text = await request(api.sock, 'POST', '/containers/create', { body: '{}', headers: { 'Content-Type': 'text/plain' } });
   assert.equal(text.status, 400);
   assert.match(text.json<{ message: string }>().message, /unsupported Content-Type header \(text\/plain\)/);
-  const ok = await request(sock, 'POST', '/containers/create?name=web', {
+  const ok = await request(api.sock, 'POST', '/containers/create?name=web', {
     body: JSON.stringify({ Image: 'busybox', Cmd: ['sh'], HostConfig: { NetworkMode: 'host' } }),
     headers: { 'Content-Type': 'application/json' },
   });
@@ -47,10 +29,10 @@ test('container create: malformed JSON, bad content type, success with name', as
 
 test('container inspect and list shapes', async () => {
   const c = backend.containers.get('web');
-  const missing = await request(sock, 'GET', '/containers/nothere/json');
+  const missing = await request(api.sock, 'GET', '/containers/nothere/json');
   assert.equal(missing.status, 404);
   assert.deepEqual(missing.json(), { message: 'No such container: nothere' });
-  const body = (await request(sock, 'GET', '/containers/web/json?size=1')).json<Record<string, unknown>>();
+  const body = (await request(api.sock, 'GET', '/containers/web/json?size=1')).json<Record<string, unknown>>();
   assert.equal(body.Id, c.id);
   assert.equal(body.Name, '/web');
   assert.equal(body.Driver, 'overlay2');
@@ -62,7 +44,7 @@ test('container inspect and list shapes', async () => {
   assert.equal(gd.Data.UpperDir, `/containers/${c.id}/upper`);
   const ns = body.NetworkSettings as { Networks: Record<string, unknown> };
   assert.deepEqual(Object.keys(ns.Networks), ['host']);
-  const list = (await request(sock, 'GET', '/containers/json?all=1&size=true')).json<Array<Record<string, unknown>>>();
+  const list = (await request(api.sock, 'GET', '/containers/json?all=1&size=true')).json<Array<Record<string, unknown>>>();
   const row = list.find((r) => r.Id === c.id);
   assert.ok(row);
   assert.deepEqual(row.Names, ['/web']);
@@ -71,51 +53,51 @@ test('container inspect and list shapes', async () => {
   assert.equal(row.State, 'created');
   assert.equal(row.Status, 'Created');
   assert.equal(row.SizeRootFs, 1239);
-  assert.equal((await request(sock, 'GET', '/containers/json?filters=%7Bbad')).status, 400);
+  assert.equal((await request(api.sock, 'GET', '/containers/json?filters=%7Bbad')).status, 400);
 });
 
 test('start is 204 then 304 without a body; kill on a stopped container is 409', async () => {
-  const first = await request(sock, 'POST', '/containers/web/start');
+  const first = await request(api.sock, 'POST', '/containers/web/start');
   assert.equal(first.status, 204);
-  const again = await request(sock, 'POST', '/containers/web/start');
+  const again = await request(api.sock, 'POST', '/containers/web/start');
   assert.equal(again.status, 304);
   assert.equal(again.body.length, 0);
-  assert.equal((await request(sock, 'POST', '/containers/web/stop?t=abc')).status, 400);
-  assert.equal((await request(sock, 'POST', '/containers/web/stop?t=1')).status, 204);
-  assert.equal((await request(sock, 'POST', '/containers/web/stop')).status, 304);
-  const kill = await request(sock, 'POST', '/containers/web/kill');
+  assert.equal((await request(api.sock, 'POST', '/containers/web/stop?t=abc')).status, 400);
+  assert.equal((await request(api.sock, 'POST', '/containers/web/stop?t=1')).status, 204);
+  assert.equal((await request(api.sock, 'POST', '/containers/web/stop')).status, 304);
+  const kill = await request(api.sock, 'POST', '/containers/web/kill');
   assert.equal(kill.status, 409);
   assert.match(kill.json<{ message: string }>().message, /is not running/);
 });
 
 test('wait: headers arrive before the exit, body after it', async () => {
-  await request(sock, 'POST', '/containers/web/start');
-  const bad = await request(sock, 'POST', '/containers/web/wait?condition=sometime');
+  await request(api.sock, 'POST', '/containers/web/start');
+  const bad = await request(api.sock, 'POST', '/containers/web/wait?condition=sometime');
   assert.equal(bad.status, 400);
-  const res = await requestHead(sock, 'POST', '/containers/web/wait?condition=next-exit');
+  const res = await requestHead(api.sock, 'POST', '/containers/web/wait?condition=next-exit');
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'application/json');
   const body = readAll(res);
   backend.containers.exit('web', 7);
   assert.deepEqual(JSON.parse((await body).toString()), { StatusCode: 7 });
-  assert.equal((await request(sock, 'POST', '/containers/gone/wait')).status, 404);
+  assert.equal((await request(api.sock, 'POST', '/containers/gone/wait')).status, 404);
 });
 
 test('logs: multiplexed frames, stream selection, timestamps in UTC nano', async () => {
-  const none = await request(sock, 'GET', '/containers/web/logs');
+  const none = await request(api.sock, 'GET', '/containers/web/logs');
   assert.equal(none.status, 400);
   assert.deepEqual(none.json(), { message: 'Bad parameters: you must choose at least one stream' });
-  const both = await request(sock, 'GET', '/containers/web/logs?stdout=1&stderr=1');
+  const both = await request(api.sock, 'GET', '/containers/web/logs?stdout=1&stderr=1');
   assert.equal(both.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
   assert.deepEqual(demux(both.body), [[1, 'out\n'], [2, 'err\n']]);
-  const errOnly = await request(sock, 'GET', '/v1.41/containers/web/logs?stderr=1&timestamps=1');
+  const errOnly = await request(api.sock, 'GET', '/v1.41/containers/web/logs?stderr=1&timestamps=1');
   assert.equal(errOnly.headers['content-type'], 'application/vnd.docker.raw-stream');
   assert.deepEqual(demux(errOnly.body), [[2, '2024-01-02T03:04:06.000000000Z err\n']]);
 });
 
 test('attach with Upgrade: 101 UPGRADED, log replay, live frames, stdin forwarded, close at exit', async () => {
-  await request(sock, 'POST', '/containers/web/start');
-  const { res, socket, head } = await upgrade(sock, '/v1.45/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1&stdin=1');
+  await request(api.sock, 'POST', '/containers/web/start');
+  const { res, socket, head } = await upgrade(api.sock, '/v1.45/containers/web/attach?stream=1&stdout=1&stderr=1&logs=1&stdin=1');
   assert.equal(res.statusCode, 101);
   assert.equal(res.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
   assert.equal(res.headers.upgrade, 'tcp');
@@ -131,13 +113,13 @@ test('attach with Upgrade: 101 UPGRADED, log replay, live frames, stdin forwarde
   await closed;
   assert.deepEqual(demux(Buffer.concat(chunks)), [[1, 'out\n'], [2, 'err\n'], [1, 'live\n']]);
   assert.equal(Buffer.concat(backend.containers.stdinReceived).toString(), 'typed input\n');
-  const missing = await request(sock, 'POST', '/containers/nope/attach?stream=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } }).catch(() => undefined);
+  const missing = await request(api.sock, 'POST', '/containers/nope/attach?stream=1', { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } }).catch(() => undefined);
   if (missing) assert.equal(missing.status, 404);
 });
 
 test('attach without Upgrade answers 200 and the raw stream', async () => {
-  await request(sock, 'POST', '/containers/web/start');
-  const res = await requestHead(sock, 'POST', '/containers/web/attach?stream=1&stdout=1');
+  await request(api.sock, 'POST', '/containers/web/start');
+  const res = await requestHead(api.sock, 'POST', '/containers/web/attach?stream=1&stdout=1');
   assert.equal(res.statusCode, 200);
   const body = readAll(res);
   await new Promise((r) => setTimeout(r, 30));
@@ -148,13 +130,13 @@ test('attach without Upgrade answers 200 and the raw stream', async () => {
 });
 
 test('delete, prune and system df', async () => {
-  assert.equal((await request(sock, 'DELETE', '/containers/web?link=1')).status, 400);
-  assert.equal((await request(sock, 'DELETE', '/containers/web?force=1')).status, 204);
-  assert.equal((await request(sock, 'DELETE', '/containers/web')).status, 404);
-  assert.deepEqual((await request(sock, 'POST', '/containers/prune')).json(), { ContainersDeleted: null, SpaceReclaimed: 0 });
-  assert.deepEqual((await request(sock, 'POST', '/images/prune')).json(), { ImagesDeleted: null, SpaceReclaimed: 0 });
-  const df = (await request(sock, 'GET', '/system/df')).json<Record<string, unknown>>();
+  assert.equal((await request(api.sock, 'DELETE', '/containers/web?link=1')).status, 400);
+  assert.equal((await request(api.sock, 'DELETE', '/containers/web?force=1')).status, 204);
+  assert.equal((await request(api.sock, 'DELETE', '/containers/web')).status, 404);
+  assert.deepEqual((await request(api.sock, 'POST', '/containers/prune')).json(), { ContainersDeleted: null, SpaceReclaimed: 0 });
+  assert.deepEqual((await request(api.sock, 'POST', '/images/prune')).json(), { ImagesDeleted: null, SpaceReclaimed: 0 });
+  const df = (await request(api.sock, 'GET', '/system/df')).json<Record<string, unknown>>();
   assert.deepEqual(Object.keys(df).sort(), ['BuildCache', 'Containers', 'Images', 'LayersSize', 'Volumes']);
   assert.equal(df.LayersSize, 100);
-  assert.equal((await request(sock, 'GET', '/system/df?type=volume')).json<Record<string, unknown>>().Images, undefined);
+  assert.equal((await request(api.sock, 'GET', '/system/df?type=volume')).json<Record<string, unknown>>().Images, undefined);
 });
