@@ -31,7 +31,8 @@ export class Builder implements BuildService {
 
   async build(request: BuildRequest, emitMessage: (m: BuildMessage) => void, signal?: AbortSignal): Promise<BuildResult> {
     const tags = request.tags.map((t) => { parseTagTarget(t); return t; }); // refuse bad tags before any work
-    const emit = (text: string) => { if (!request.quiet) emitMessage({ stream: text }); };
+    const send = (m: BuildMessage) => { if (!request.quiet) emitMessage(m); };
+    const emit = (text: string) => send({ stream: text });
     const dir = path.join(this.deps.root, `ctx-${newId().slice(0, 24)}`);
     const abort = new AbortController();
     const onAbort = () => abort.abort();
@@ -53,7 +54,7 @@ export class Builder implements BuildService {
       const stageOutputs = new Map<number, Promise<StageOutput>>();
       const rc: RunContext = {
         deps: this.deps, request, context, plan: undefined as never, escape: df.escape, file: context.dockerfileName,
-        checksums: new Checksums(context.fileDigests), signal: abort.signal, emit, usedArgs: new Set(), live,
+        checksums: new Checksums(context.fileDigests), signal: abort.signal, emit, progress: send, pulls: new Map(), usedArgs: new Set(), live,
         sourceDateEpoch: sourceDateEpoch(request.buildArgs.SOURCE_DATE_EPOCH),
         cacheFrom: (request.cacheFrom ?? []).map((ref) => this.deps.images.find(ref)).filter((i): i is Image => i !== undefined),
         stageOutput: (i) => {
@@ -69,7 +70,7 @@ export class Builder implements BuildService {
       const sizes = plan.needed.map((i) => 1 + plan.stages[i].commands.length + (i === plan.target ? extra.length : 0));
       const total = sizes.reduce((a, b) => a + b, 0);
       let offset = 0;
-      const output = new OrderedOutput(plan.needed, emit);
+      const output = new OrderedOutput<BuildMessage>(plan.needed, send);
       flushOutput = () => output.flushAll();
       for (const [n, i] of plan.needed.entries()) {
         let step = offset;
@@ -77,7 +78,8 @@ export class Builder implements BuildService {
         offset += sizes[n];
         const stage = plan.stages[i];
         // Each stage waits only for the stages it reads; the others run alongside.
-        const stageRc: RunContext = { ...rc, emit: output.emitter(i) };
+        const out = output.emitter(i);
+        const stageRc: RunContext = { ...rc, emit: (text) => out({ stream: text }), progress: out };
         const run = Promise.resolve().then(() => buildStage(stageRc, stage, meta, counter, i === plan.target ? extra : []));
         run.then(() => output.finish(i), () => abort.abort());
         stageOutputs.set(i, run);

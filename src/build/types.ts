@@ -1,6 +1,9 @@
 // Builder contract: a Dockerfile and its context (a tar) → an image, reported as
 // the legacy builder's JSON message stream.
 import type { Readable } from 'node:stream';
+import type { AuthConfig, Platform, ProgressMessage } from '../distribution/types';
+
+export type { AuthConfig, Platform, ProgressMessage };
 
 export interface BuildRequest {
   /** The context: a tar, plain or gzip. */
@@ -28,12 +31,22 @@ export interface BuildRequest {
   remote?: string;
   /** Berth extension (build --ssh): ssh-agent socket paths on the daemon host by ID, bound for RUN --mount=type=ssh. */
   sshSockets?: Record<string, string>;
+  /** X-Registry-Config: credentials by registry server address, for base images the build pulls. */
+  registryAuths?: Record<string, AuthConfig>;
 }
+
+/** Fetches an image into the local store (the daemon's registry client), reporting Docker's pull progress. */
+export type ImagePuller = (
+  ref: string,
+  options: { platform?: Platform; auths?: Record<string, AuthConfig>; signal?: AbortSignal },
+  progress: (message: ProgressMessage) => void,
+) => Promise<void>;
 
 /** One message of the build stream, in Docker's JSON shapes. */
 export type BuildMessage =
   | { stream: string }
-  | { aux: { ID: string } };
+  | { aux: { ID: string } }
+  | ProgressMessage;
 
 export interface BuildResult {
   imageId: string;

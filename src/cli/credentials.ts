@@ -64,7 +64,20 @@ export function referenceDomain(ref: string): string {
 export function loadCredentials(key: string): RegistryAuth | undefined {
   const auths = readConfig().auths ?? {};
   const entry = auths[key] ?? Object.entries(auths).find(([k]) => serverKey(k) === key)?.[1];
-  if (!entry) return undefined;
+  return entry ? toRegistryAuth(key, entry) : undefined;
+}
+
+/** Every stored login by server address (what the docker CLI sends a build as X-Registry-Config). */
+export function allCredentials(): Record<string, RegistryAuth> {
+  const out: Record<string, RegistryAuth> = {};
+  for (const [server, entry] of Object.entries(readConfig().auths ?? {})) {
+    const auth = toRegistryAuth(server, entry);
+    if (auth) out[server] = auth;
+  }
+  return out;
+}
+
+function toRegistryAuth(key: string, entry: AuthEntry): RegistryAuth | undefined {
   const out: RegistryAuth = { serveraddress: key };
   if (entry.auth) {
     const plain = Buffer.from(entry.auth, 'base64').toString('utf8');

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { readBody, type EngineClient } from './http-client';
+import type { RegistryAuth } from './registry-auth';
 
 export interface BuildOptions {
   dockerfile?: string;
@@ -22,6 +23,8 @@ export interface BuildOptions {
   remote?: string;
   /** ssh-agent sockets by ID (Berth extension, see build/exec/run-mounts.ts). */
   sshSockets?: Record<string, string>;
+  /** X-Registry-Config: logins by server address, for base images the daemon pulls. */
+  registryConfig?: Record<string, RegistryAuth>;
 }
 
 export interface BuildCachePruneReport { CachesDeleted: string[] | null; SpaceReclaimed: number }
@@ -42,6 +45,8 @@ export class BuildApi {
         remote: o.remote,
         sshsockets: o.sshSockets && Object.keys(o.sshSockets).length ? JSON.stringify(o.sshSockets) : undefined,
       },
+      headers: o.registryConfig && Object.keys(o.registryConfig).length
+        ? { 'X-Registry-Config': Buffer.from(JSON.stringify(o.registryConfig)).toString('base64url') } : undefined,
       body: context, contentType: 'application/x-tar',
     });
   }

@@ -12,7 +12,7 @@ import { createRuntime } from '../runtime';
 import { createContainerService } from '../container';
 import { createContainerFsService, SharedRootfsStore, type ContainerFsService } from '../container/fs';
 import { createBuildService, type BuildService } from '../build';
-import { createDistributionService, type DistributionService } from '../distribution';
+import { createDistributionService, pullByName, type DistributionService } from '../distribution';
 import type { ContentStore } from '../content/types';
 import type { LayerStore, RootfsStore } from '../snapshot/types';
 import type { ImageService } from '../image/types';
@@ -95,10 +95,6 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
       return { containerId: user.id, running: running !== undefined };
     });
     const containerFs = createContainerFsService({ containers, images, rootfs, events });
-    const builder = createBuildService({ db, dataRoot: config.dataRoot, images, containers, rootfs });
-    await step('container recovery', () => containers.recover());
-    await step('builder repair', () => builder.repair());
-    if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
     const distribution = createDistributionService({
       content, layers, images,
       options: {
@@ -106,6 +102,13 @@ export async function openEngine(config: DaemonConfig, runtimePath: string): Pro
         maxConcurrentDownloads: config.maxConcurrentDownloads ?? 3, maxConcurrentUploads: config.maxConcurrentUploads ?? 5,
       },
     });
+    const builder = createBuildService({
+      db, dataRoot: config.dataRoot, images, containers, rootfs,
+      pull: (ref, options, progress) => pullByName(distribution, ref, options, progress),
+    });
+    await step('container recovery', () => containers.recover());
+    await step('builder repair', () => builder.repair());
+    if (config.seedBusybox) await step('busybox seed', () => seedBusybox(images));
     return { db, events, content, layers, rootfs, images, runtime, containers, containerFs, builder, distribution, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -20,3 +20,4 @@ export { checkInsecureRegistry, normalizeMirror, DOCKER_HUB_AUTH_KEY } from './e
 export { parsePlatformString } from './manifest';
 export type * from './types';
 export type { DistributionDeps } from './pull';
+export { authForDomain, pullByName } from './pull-by-name';

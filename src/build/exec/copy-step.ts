@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractLayer } from '../../archive';
-import { InvalidArgumentError, NotFoundError } from '../../errors';
+import { InvalidArgumentError } from '../../errors';
 import { resolveUser } from '../../runtime/spec/user';
 import { resolveSources, type Source } from '../context/sources';
 import { copyDirContents, copyEntry, mkdirAll, writeFileEntry, type CopyOwner } from '../fs/copy-tree';
@@ -15,6 +15,7 @@ import { stageIndexOf } from '../plan';
 import { nopCmd } from '../history';
 import { runStep } from './commit-step';
 import { newId, removeScratch, type RunContext } from './run-context';
+import { resolveImage } from './resolve-image';
 import { shellOf, stageLookup, type StageState } from './state';
 import { fetchUrl, type Downloaded } from './add-url';
 
@@ -44,8 +45,7 @@ export async function copyInstruction(rc: RunContext, state: StageState, cmd: Co
     const stage = stageIndexOf(rc.plan, from, state.stage);
     if (stage !== undefined) fromImage = await rc.stageOutput(stage);
     else {
-      const img = rc.deps.images.find(from);
-      if (!img) throw new NotFoundError(`No such image: ${from}`);
+      const img = await resolveImage(rc, from);
       fromImage = { imageId: img.id, chainId: img.chainId };
     }
   }

@@ -1,14 +1,14 @@
 // Stages run in parallel but their output reads as the legacy builder's: the
 // earliest unfinished stage streams live, later stages are held back and
 // flushed, in file order, as the stages before them finish.
-export class OrderedOutput {
-  private readonly buffers = new Map<number, string[]>();
+export class OrderedOutput<T> {
+  private readonly buffers = new Map<number, T[]>();
   private readonly done = new Set<number>();
   private current = 0;
 
-  constructor(private readonly order: number[], private readonly write: (text: string) => void) {}
+  constructor(private readonly order: number[], private readonly write: (item: T) => void) {}
 
-  emitter(stage: number): (text: string) => void {
+  emitter(stage: number): (item: T) => void {
     return (text) => {
       if (this.order[this.current] === stage) this.write(text);
       else {

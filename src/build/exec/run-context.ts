@@ -10,7 +10,7 @@ import type { BuildCache } from '../cache';
 import type { Checksums } from '../context/sources';
 import type { BuildContext } from '../context/receive';
 import type { BuildPlan } from '../plan';
-import type { BuildRequest } from '../types';
+import type { BuildRequest, ImagePuller, ProgressMessage } from '../types';
 
 export interface BuilderDeps {
   images: ImageService;
@@ -19,6 +19,8 @@ export interface BuilderDeps {
   cache: BuildCache;
   /** <data-root>/build: contexts and cache mounts. */
   root: string;
+  /** The registry client; without it, images missing locally are an error. */
+  pull?: ImagePuller;
 }
 
 export interface StageOutput { imageId: string; chainId: string | null }
@@ -33,6 +35,10 @@ export interface RunContext {
   checksums: Checksums;
   signal?: AbortSignal;
   emit(text: string): void;
+  /** Pull progress messages, in the same order as the text. */
+  progress(message: ProgressMessage): void;
+  /** Pulls started by this build, by reference. */
+  pulls: Map<string, Promise<void>>;
   /** Waits for another stage's result. */
   stageOutput(index: number): Promise<StageOutput>;
   /** Build args the Dockerfile consumed (for the "not consumed" warning). */

@@ -12,6 +12,7 @@ import { scopedPath } from '../fs/scoped-path';
 import { validSecretId } from '../context/secrets';
 import { acquireCacheDir } from './cache-mounts';
 import { newId, removeScratch, type RunContext } from './run-context';
+import { resolveImage } from './resolve-image';
 import { stageLookup, type StageState } from './state';
 
 /** Docker's HostConfig.Mounts entry, as the container service takes it. */
@@ -137,8 +138,7 @@ async function bindStep(rc: RunContext, state: StageState, target: string, field
   let image: { imageId: string; chainId: string | null };
   if (stage !== undefined) image = await rc.stageOutput(stage);
   else {
-    const img = rc.deps.images.find(from);
-    if (!img) throw new NotFoundError(`No such image: ${from}`);
+    const img = await resolveImage(rc, from);
     image = { imageId: img.id, chainId: img.chainId };
   }
   steps.push(async (p, cleanups) => {

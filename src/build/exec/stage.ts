@@ -1,6 +1,6 @@
 // Builds one stage: FROM (an image, another stage's result, or scratch), the
 // base image's ONBUILD triggers, then each instruction in order.
-import { InvalidArgumentError, NotFoundError } from '../../errors';
+import { InvalidArgumentError } from '../../errors';
 import { hostPlatform } from '../../image';
 import { DockerfileSyntaxError, expandWord, parseDockerfile, toCommand, type ArgCommand, type Command } from '../parser';
 import type { Stage } from '../plan';
@@ -10,6 +10,7 @@ import { metaInstruction, type MetaFlags } from './meta-steps';
 import { runStep } from './commit-step';
 import { runInstruction } from './run-step';
 import { short, type RunContext, type StageOutput } from './run-context';
+import { resolveImage } from './resolve-image';
 import { DEFAULT_PATH, envValue, shellOf, stageLookup, type Platform, type StageState } from './state';
 
 export interface StepCounter { next(): number; total: number }
@@ -69,12 +70,7 @@ async function startStage(rc: RunContext, stage: Stage, meta: Map<string, string
     base.config = { Env: [DEFAULT_PATH] };
     return base;
   }
-  const img = rc.deps.images.find(ref);
-  if (!img) {
-    throw new NotFoundError(rc.request.pull
-      ? `pull access denied for ${ref}: this daemon has no registry client; load the image first (docker load / docker import)`
-      : `No such image: ${ref}`);
-  }
+  const img = await resolveImage(rc, ref, wanted);
   const actual = platformOf(img.config);
   if (wanted && (wanted.os !== actual.os || wanted.architecture !== actual.architecture)) {
     throw new InvalidArgumentError(`image with reference ${ref} was found but does not match the specified platform: wanted ${fmt(wanted)}, actual: ${fmt(actual)}`);

@@ -10,6 +10,10 @@ import { validSecretId } from '../../build/context/secrets';
 import { exportBuildOutput, parseBuildOutput } from '../io/build-output';
 import { exportImageOutput, imageOutputNames } from '../io/build-push';
 import { plainProgress, progressMode, TtyProgress, type ProgressMode } from '../io/build-progress';
+import { allCredentials } from '../credentials';
+import type { JsonMessage } from '../../client/types';
+
+type BuildStreamMessage = JsonMessage & { aux?: { ID?: string } };
 
 export const build: CommandDef = {
   usage: '[OPTIONS] PATH | URL | -',
@@ -80,7 +84,7 @@ export const build: CommandDef = {
     const res = await ctx.client().build.build(context, {
       dockerfile, tags: flags.list('tag'), buildArgs, labels: keyValues(flags.list('label'), false) as Record<string, string>,
       target: flags.string('target') || undefined, noCache: flags.bool('no-cache'), quiet, pull: flags.bool('pull'),
-      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, remote, sshSockets, networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
+      secrets: secrets.map((s) => s.id), cacheFrom: flags.list('cache-from'), platform: flags.string('platform') || undefined, remote, sshSockets, registryConfig: allCredentials(), networkMode: flags.string('network') === 'default' ? undefined : flags.string('network'),
     });
     const { jsonLines } = await import('../../client/streams');
     let imageId = '';
@@ -92,10 +96,14 @@ export const build: CommandDef = {
         : plainProgress((s) => (toStderr ? ctx.err(s) : ctx.out(s)));
     let ok = false;
     try {
-      for await (const msg of jsonLines<{ stream?: string; aux?: { ID?: string }; error?: string; errorDetail?: { code?: number; message?: string } }>(res)) {
+      for await (const msg of jsonLines<BuildStreamMessage>(res)) {
         if (msg.errorDetail || msg.error) throw new CliError(msg.errorDetail?.message || msg.error || 'build failed', msg.errorDetail?.code || 1);
         if (msg.aux?.ID) imageId = msg.aux.ID;
         else if (msg.stream !== undefined) progress?.text(msg.stream);
+        // Pull progress of a base image: status lines only (bars would fight the step view).
+        else if (msg.status !== undefined && !(msg.progressDetail?.total !== undefined && msg.progress)) {
+          progress?.text(`${msg.id ? `${msg.id}: ` : ''}${msg.status}\n`);
+        }
       }
       ok = true;
     } finally {
