@@ -73,6 +73,7 @@ export async function startDaemon(options: StartDaemonOptions = {}): Promise<Tes
   let exited: Promise<void> = Promise.resolve();
 
   const args = [
+    '--single-threaded-gc', // as bin/berthd's shebang and npm start run it
     path.join(REPO_ROOT, 'bin', 'berthd'),
     '--data-root', dataRoot,
     '--exec-root', execRoot,
