@@ -33,7 +33,7 @@ export function fakeLayers(lowerDir: string): LayerStore {
   const info: LayerInfo = { chainId: BUSYBOX_CHAIN, diffId: BUSYBOX_CHAIN, parent: null, size: 1000 };
   const unsupported = (): never => { throw new NotImplementedError('fake'); };
   return {
-    applyLayer: unsupported, has: (c) => c === BUSYBOX_CHAIN, get: (c) => (c === BUSYBOX_CHAIN ? info : undefined),
+    applyLayer: unsupported, applyExtracted: unsupported, has: (c) => c === BUSYBOX_CHAIN, get: (c) => (c === BUSYBOX_CHAIN ? info : undefined),
     chainIds: () => [BUSYBOX_CHAIN], retain: () => undefined, release: async () => undefined,
     lowerDirs: () => [lowerDir], chainSize: () => 1000, repair: async () => undefined,
   };

@@ -78,23 +78,28 @@ export class FsContentStore implements ContentStore {
   }
 
   async ingest(source: Readable, expected?: { digest?: string; size?: number }): Promise<BlobInfo> {
+    return this.ingestFile(async (tmp) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o644 }));
+      return { digest: 'sha256:' + hash.digest('hex'), size };
+    }, expected);
+  }
+
+  async ingestFile(write: (tmpPath: string) => Promise<BlobInfo>, expected?: { digest?: string; size?: number }): Promise<BlobInfo> {
     if (expected?.digest !== undefined && !isDigest(expected.digest)) {
       throw new InvalidArgumentError(`invalid digest: ${expected.digest}`);
     }
     const tmp = this.tempPath();
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
     try {
-      const out = fs.createWriteStream(tmp, { mode: 0o644 });
-      await pipeline(source, meter, out);
-      const digest = 'sha256:' + hash.digest('hex');
+      const { digest, size } = await write(tmp);
       if (expected?.digest && expected.digest !== digest) {
         throw new InvalidArgumentError(`digest mismatch: expected ${expected.digest}, got ${digest}`);
       }

@@ -20,6 +20,12 @@ export interface ContentStore {
    * is verified; on any failure nothing is left behind.
    */
   ingest(source: Readable, expected?: { digest?: string; size?: number }): Promise<BlobInfo>;
+  /**
+   * Like ingest, for a writer elsewhere (a worker thread): `write` fills the temp file
+   * it is given and reports the digest and size it computed; the store checks them
+   * against `expected`, then syncs and publishes the file. On failure the file is removed.
+   */
+  ingestFile(write: (tmpPath: string) => Promise<BlobInfo>, expected?: { digest?: string; size?: number }): Promise<BlobInfo>;
   delete(digest: string): Promise<void>;
   list(): Promise<BlobInfo[]>;
   /** Start-up repair: remove temp files of interrupted writes. */

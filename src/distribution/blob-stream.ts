@@ -9,7 +9,9 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { InvalidArgumentError, UnavailableError, errorMessage, isBerthError } from '../errors';
 import { log } from '../util/logger';
-import type { RepositoryClient } from './repository-client';
+
+/** Opens the blob from byte `offset` (Range); answers 200 (whole) or 206 (from offset). */
+export type BlobOpener = (offset: number, signal?: AbortSignal) => Promise<IncomingMessage>;
 
 const MAX_RESUMES = 5;
 
@@ -22,7 +24,7 @@ export interface BlobStreamOptions {
   verify?: boolean;
 }
 
-export function blobStream(client: RepositoryClient, o: BlobStreamOptions): Readable {
+export function blobStream(open: BlobOpener, o: BlobStreamOptions): Readable {
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   const hash = o.verify === false ? undefined : createHash('sha256');
   let received = 0;
@@ -51,7 +53,7 @@ export function blobStream(client: RepositoryClient, o: BlobStreamOptions): Read
   };
   const attempt = () => {
     attempts++;
-    client.openBlob(o.digest, received, o.signal).then((res) => {
+    open(received, o.signal).then((res) => {
       if (out.destroyed) { res.destroy(); return; }
       current = res;
       // A registry that ignores Range sends everything again: skip what we have.

@@ -5,8 +5,10 @@ import { login } from './login';
 import { pull, type DistributionDeps } from './pull';
 import { push } from './push';
 import type { DistributionService } from './types';
+import { LayerWorkerPool } from './layer-worker/pool';
 
 export function createDistributionService(deps: DistributionDeps): DistributionService {
+  deps = { ...deps, layerWorkers: deps.layerWorkers ?? new LayerWorkerPool() };
   return {
     pull: (ref, options, progress) => pull(deps, ref, options, progress),
     push: (ref, options, progress) => push(deps, ref, options, progress),

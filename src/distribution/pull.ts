@@ -13,6 +13,8 @@ import type { ImageConfigFile, ImageLayer, ImageService, RegistryImageStore } fr
 import type { LayerStore } from '../snapshot/types';
 import { log } from '../util/logger';
 import { blobStream } from './blob-stream';
+import { fetchLayerInWorker } from './layer-worker/fetch';
+import type { LayerWorkerPool } from './layer-worker/pool';
 import { pullEndpoints } from './endpoints';
 import { limiter } from './limit';
 import { formatPlatform, parseManifest, selectPlatform, type Descriptor, type ImageManifest } from './manifest';
@@ -26,7 +28,12 @@ export interface DistributionDeps {
   layers: LayerStore;
   images: ImageService & RegistryImageStore;
   options: RegistryOptions;
+  /** Worker threads for big layers; without it every layer is fetched on the main thread. */
+  layerWorkers?: LayerWorkerPool;
 }
+
+/** Layers at least this big go to a worker thread (below it, the hand-off costs more than it saves). */
+const WORKER_MIN_SIZE = 1 << 20;
 
 const MAX_CONFIG = 8 << 20;
 
@@ -181,8 +188,17 @@ async function fetchLayer(deps: DistributionDeps, client: RepositoryClient, desc
     const info = await unpack(deps.content.createReadStream(desc.digest), Promise.resolve());
     return info.chainId;
   }
+  if (needUnpack && deps.layerWorkers && desc.size >= WORKER_MIN_SIZE) {
+    const chainId = await fetchLayerInWorker({
+      pool: deps.layerWorkers, content: deps.content, layers: deps.layers, client, desc, parent, parentReady, signal,
+      onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size),
+      onVerified: () => { progress.status(id, 'Verifying Checksum'); progress.status(id, 'Download complete'); },
+    });
+    progress.bytes(id, 'Extracting', desc.size, desc.size, true);
+    return chainId;
+  }
   // The content store checks digest and size; the layer is published only after that.
-  const body = blobStream(client, { digest: desc.digest, size: desc.size, signal, verify: false, onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size) });
+  const body = blobStream((offset, s) => client.openBlob(desc.digest, offset, s), { digest: desc.digest, size: desc.size, signal, verify: false, onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size) });
   const toStore = new PassThrough({ highWaterMark: 1 << 20 });
   const toLayer = new PassThrough({ highWaterMark: 1 << 20 });
   const stopAll = (err: unknown) => {

@@ -74,6 +74,11 @@ export class RepositoryClient {
     return res;
   }
 
+  /** URL and headers for GET of a blob by another thread (see RegistrySession.prepare). */
+  prepareBlobGet(digest: string, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string>; insecure: boolean }> {
+    return this.session.prepare(this.path('blobs', digest), signal);
+  }
+
   async readBlob(digest: string, limit: number, signal?: AbortSignal): Promise<Buffer> {
     const res = await this.openBlob(digest, 0, signal);
     const bytes = await readLimited(res, limit + 1);

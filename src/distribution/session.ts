@@ -78,6 +78,16 @@ export class RegistrySession {
     }
   }
 
+  /**
+   * What a request for `path` needs when another thread sends it (a layer worker):
+   * the absolute URL and the Authorization header as of now.
+   */
+  async prepare(path: string, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string>; insecure: boolean }> {
+    await (this.pinging ??= this.ping(signal).then((res) => { res.resume(); }));
+    const authorization = await this.authorization(signal);
+    return { url: `${this.base}${path}`, headers: authorization ? { Authorization: authorization } : {}, insecure: this.endpoint.insecure };
+  }
+
   /** Throws UnauthorizedError unless the registry accepts these credentials (docker login). */
   async checkLogin(signal?: AbortSignal): Promise<void> {
     const first = await this.ping(signal);

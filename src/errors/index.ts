@@ -58,3 +58,18 @@ export function isBerthError(err: unknown): err is BerthError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Rebuilds an error that crossed a thread boundary as { kind, message }. */
+export function errorOfKind(kind: ErrorKind, message: string): BerthError {
+  switch (kind) {
+    case 'invalid-argument': return new InvalidArgumentError(message);
+    case 'unauthorized': return new UnauthorizedError(message);
+    case 'forbidden': return new ForbiddenError(message);
+    case 'not-found': return new NotFoundError(message);
+    case 'conflict': return new ConflictError(message);
+    case 'not-modified': return new NotModifiedError(message);
+    case 'not-implemented': return new NotImplementedError(message);
+    case 'unavailable': return new UnavailableError(message);
+    default: return new InternalError(message);
+  }
+}

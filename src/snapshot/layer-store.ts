@@ -50,11 +50,16 @@ export class OverlayLayerStore implements LayerStore {
       tar.destroy();
       throw new NotFoundError(`parent layer ${parent} not found`);
     }
+    return this.applyExtracted(parent, (dir) => extractLayer(tar, dir), options);
+  }
+
+  async applyExtracted(parent: string | null, extract: (diffDir: string) => Promise<{ diffId: string; size: number }>, options: { publishAfter?: Promise<unknown> } = {}): Promise<LayerInfo> {
+    if (parent !== null && !this.has(parent) && !options.publishAfter) throw new NotFoundError(`parent layer ${parent} not found`);
     const tmp = path.join(this.root, `tmp-${randomBytes(8).toString('hex')}`);
     if (parent !== null) this.pinned.set(parent, (this.pinned.get(parent) ?? 0) + 1);
     try {
       await fsp.mkdir(path.join(tmp, 'diff'), { recursive: true, mode: 0o755 });
-      const { diffId, size } = await extractLayer(tar, path.join(tmp, 'diff'));
+      const { diffId, size } = await extract(path.join(tmp, 'diff'));
       if (options.publishAfter) await options.publishAfter;
       const info = this.publish(tmp, { chainId: parent === null ? diffId : sha256Digest(`${parent} ${diffId}`), diffId, parent, size });
       this.fresh.add(info.chainId);

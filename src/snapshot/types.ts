@@ -25,6 +25,12 @@ export interface LayerStore {
    * unpacked, blob digest verified); a rejection discards it.
    */
   applyLayer(parent: string | null, tar: Readable, options?: { publishAfter?: Promise<unknown> }): Promise<LayerInfo>;
+  /**
+   * applyLayer for an extraction done elsewhere (a worker thread): `extract` fills the
+   * empty directory it is given (with extractLayer's rules) and reports the diff ID and
+   * size; publishing, pinning and clean-up are as for applyLayer.
+   */
+  applyExtracted(parent: string | null, extract: (diffDir: string) => Promise<{ diffId: string; size: number }>, options?: { publishAfter?: Promise<unknown> }): Promise<LayerInfo>;
   has(chainId: string): boolean;
   get(chainId: string): LayerInfo | undefined;
   /** Chain IDs of a diff-ID list, bottom first (pure computation). */
