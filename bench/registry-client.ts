@@ -16,7 +16,7 @@ import { timeOnce } from './timing';
 export interface RegistryBenchOptions { layers: number; layerMb: number; rounds: number }
 
 export function registryBenchOptions(quick: boolean): RegistryBenchOptions {
-  return quick ? { layers: 4, layerMb: 25, rounds: 1 } : { layers: 4, layerMb: 75, rounds: 2 };
+  return quick ? { layers: 4, layerMb: 25, rounds: 1 } : { layers: 4, layerMb: 75, rounds: 3 };
 }
 
 /** A docker-save archive of `layers` layers, each one file of random bytes; returns its path and data size. */

@@ -147,11 +147,14 @@ async function fetchLayers(deps: DistributionDeps, client: RepositoryClient, des
   }
   for (const i of todo) {
     const id = layerId(descs[i].digest);
+    // The slot is held while the layer downloads; syncing and publishing happen outside it.
     const job = run(async () => {
       if (signal.aborted) throw signal.reason;
       const parentReady = i === 0 ? Promise.resolve() : ready[i - 1].promise;
       const needUnpack = !deps.layers.has(chainIds[i]);
-      const chain = await fetchLayer(deps, client, descs[i], i === 0 ? null : chainIds[i - 1], parentReady, needUnpack, signal, progress);
+      return fetchLayer(deps, client, descs[i], i === 0 ? null : chainIds[i - 1], parentReady, needUnpack, signal, progress);
+    }, () => progress.status(id, 'Waiting')).then(async ({ published }) => {
+      const chain = await published;
       if (chain !== undefined) {
         applied.push(chain);
         if (chain !== chainIds[i]) {
@@ -159,7 +162,7 @@ async function fetchLayers(deps: DistributionDeps, client: RepositoryClient, des
         }
       }
       progress.status(id, 'Pull complete');
-    }, () => progress.status(id, 'Waiting'));
+    });
     jobs.push(job.then(() => ready[i].resolve(), (err: unknown) => {
       ready[i].reject(err);
       abort.abort(err);
@@ -176,8 +179,26 @@ async function fetchLayers(deps: DistributionDeps, client: RepositoryClient, des
   return applied;
 }
 
-/** One layer: blob into the content store and (when not unpacked yet) into the layer store. Returns the chain unpacked. */
+/**
+ * One layer: blob into the content store and (when not unpacked yet) into the layer
+ * store. Resolves when the download is over; `published` gives the chain unpacked.
+ */
 async function fetchLayer(deps: DistributionDeps, client: RepositoryClient, desc: Descriptor, parent: string | null,
+  parentReady: Promise<void>, needUnpack: boolean, signal: AbortSignal, progress: LayerProgress): Promise<{ published: Promise<string | undefined> }> {
+  if (needUnpack && deps.layerWorkers && desc.size >= WORKER_MIN_SIZE) {
+    const id = layerId(desc.digest);
+    const { published } = await fetchLayerInWorker({
+      pool: deps.layerWorkers, content: deps.content, layers: deps.layers, client, desc, parent, parentReady, signal,
+      onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size),
+      onVerified: () => { progress.status(id, 'Verifying Checksum'); progress.status(id, 'Download complete'); },
+    });
+    return { published: published.then((chainId) => { progress.bytes(id, 'Extracting', desc.size, desc.size, true); return chainId; }) };
+  }
+  return { published: Promise.resolve(await fetchLayerHere(deps, client, desc, parent, parentReady, needUnpack, signal, progress)) };
+}
+
+/** fetchLayer on the main thread (small layers, blobs stored already, unpacked layers). */
+async function fetchLayerHere(deps: DistributionDeps, client: RepositoryClient, desc: Descriptor, parent: string | null,
   parentReady: Promise<void>, needUnpack: boolean, signal: AbortSignal, progress: LayerProgress): Promise<string | undefined> {
   const id = layerId(desc.digest);
   const unpack = (source: NodeJS.ReadableStream, verified: Promise<unknown>) => deps.layers.applyLayer(parent, source as PassThrough, { publishAfter: Promise.all([parentReady, verified]) });
@@ -187,15 +208,6 @@ async function fetchLayer(deps: DistributionDeps, client: RepositoryClient, desc
     progress.bytes(id, 'Extracting', desc.size, desc.size, true);
     const info = await unpack(deps.content.createReadStream(desc.digest), Promise.resolve());
     return info.chainId;
-  }
-  if (needUnpack && deps.layerWorkers && desc.size >= WORKER_MIN_SIZE) {
-    const chainId = await fetchLayerInWorker({
-      pool: deps.layerWorkers, content: deps.content, layers: deps.layers, client, desc, parent, parentReady, signal,
-      onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size),
-      onVerified: () => { progress.status(id, 'Verifying Checksum'); progress.status(id, 'Download complete'); },
-    });
-    progress.bytes(id, 'Extracting', desc.size, desc.size, true);
-    return chainId;
   }
   // The content store checks digest and size; the layer is published only after that.
   const body = blobStream((offset, s) => client.openBlob(desc.digest, offset, s), { digest: desc.digest, size: desc.size, signal, verify: false, onBytes: (n) => progress.bytes(id, 'Downloading', n, desc.size, n === desc.size) });

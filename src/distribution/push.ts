@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import { MEDIA } from '../image/context';
 import { familiarName, parseReference, repositoryName, type ImageReference } from '../image/reference';
@@ -166,7 +167,11 @@ async function pushCompressing(deps: DistributionDeps, client: RepositoryClient,
   hasher.pipe(toStore);
   let digest: string | undefined;
   const finish = () => (digest ??= `sha256:${hash.digest('hex')}`);
-  const stored = deps.content.ingest(toStore);
+  // The digest hashed on the way is the one the store checks: no second hash pass.
+  const stored = deps.content.ingestFile(async (tmp) => {
+    await pipeline(toStore, fs.createWriteStream(tmp, { mode: 0o644 }));
+    return { digest: finish(), size };
+  });
   stored.catch((err: Error) => stop(err));
   await client.upload(location, toUpload, finish, signal).catch((err: Error) => { stop(err); throw err; });
   const check = stored.then((blob) => {

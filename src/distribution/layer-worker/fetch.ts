@@ -30,8 +30,12 @@ export interface WorkerFetchOptions {
   onVerified(): void;
 }
 
-/** Downloads, verifies and unpacks one layer in a worker; returns its chain ID. */
-export async function fetchLayerInWorker(o: WorkerFetchOptions): Promise<string> {
+/**
+ * Downloads, verifies and unpacks one layer in a worker. Resolves once the worker is
+ * done (the download slot can go to the next layer); `published` then settles with
+ * the chain ID after the blob is synced and the layer published on its parent.
+ */
+export async function fetchLayerInWorker(o: WorkerFetchOptions): Promise<{ published: Promise<string> }> {
   const request = await o.client.prepareBlobGet(o.desc.digest, o.signal);
   const blob = deferred<{ digest: string; size: number }>();
   const layer = deferred<{ diffId: string; size: number }>();
@@ -64,9 +68,13 @@ export async function fetchLayerInWorker(o: WorkerFetchOptions): Promise<string>
   } catch (err) {
     failAll(err);
   }
-  const [j, s, u] = await Promise.allSettled([job, stored, unpacked]);
-  if (j.status === 'rejected') throw j.reason;
-  if (s.status === 'rejected') throw s.reason;
-  if (u.status === 'rejected') throw u.reason;
-  return u.value.chainId;
+  await job.catch(() => undefined);
+  const published = Promise.allSettled([job, stored, unpacked]).then(([j, s, u]) => {
+    if (j.status === 'rejected') throw j.reason;
+    if (s.status === 'rejected') throw s.reason;
+    if (u.status === 'rejected') throw u.reason;
+    return u.value.chainId;
+  });
+  published.catch(() => undefined); // observed by the caller
+  return { published };
 }
