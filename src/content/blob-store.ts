@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import { isDigest } from '../util/ids';
 import type { BlobInfo, ContentStore } from './types';
+import { writeHashed } from './write-hashed';
 
 export class FsContentStore implements ContentStore {
   private readonly blobsDir: string;
@@ -78,19 +78,7 @@ export class FsContentStore implements ContentStore {
   }
 
   async ingest(source: Readable, expected?: { digest?: string; size?: number }): Promise<BlobInfo> {
-    return this.ingestFile(async (tmp) => {
-      const hash = createHash('sha256');
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(source, meter, fs.createWriteStream(tmp, { mode: 0o644 }));
-      return { digest: 'sha256:' + hash.digest('hex'), size };
-    }, expected);
+    return this.ingestFile((tmp) => writeHashed(source, tmp), expected);
   }
 
   async ingestFile(write: (tmpPath: string) => Promise<BlobInfo>, expected?: { digest?: string; size?: number }): Promise<BlobInfo> {

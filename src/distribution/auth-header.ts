@@ -3,11 +3,22 @@
 import type { AuthConfig } from './types';
 
 export function decodeRegistryAuth(header: string | undefined): AuthConfig | undefined {
+  const value = decodeJsonHeader(header);
+  return value ? normalizeAuth(value as AuthConfig) : undefined;
+}
+
+/** X-Registry-Config (POST /build): logins by server address, same encoding and leniency. */
+export function decodeRegistryConfig(header: string | undefined): Record<string, AuthConfig> | undefined {
+  const value = decodeJsonHeader(header);
+  return value && !Array.isArray(value) ? value as Record<string, AuthConfig> : undefined;
+}
+
+function decodeJsonHeader(header: string | undefined): object | undefined {
   if (!header) return undefined;
   const text = Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' ? normalizeAuth(value as AuthConfig) : undefined;
+    return value && typeof value === 'object' ? value : undefined;
   } catch {
     return undefined;
   }

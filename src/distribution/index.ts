@@ -17,7 +17,7 @@ export function createDistributionService(deps: DistributionDeps): DistributionS
   };
 }
 
-export { decodeRegistryAuth, normalizeAuth } from './auth-header';
+export { decodeRegistryAuth, decodeRegistryConfig, normalizeAuth } from './auth-header';
 export { checkInsecureRegistry, normalizeMirror, DOCKER_HUB_AUTH_KEY } from './endpoints';
 export { parsePlatformString } from './manifest';
 export type * from './types';

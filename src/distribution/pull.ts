@@ -11,6 +11,7 @@ import { hostPlatform } from '../image';
 import { familiarName, familiarString, withDefaultTag, type ImageReference } from '../image/reference';
 import type { ImageConfigFile, ImageLayer, ImageService, RegistryImageStore } from '../image/types';
 import type { LayerStore } from '../snapshot/types';
+import { deferred } from '../util/deferred';
 import { log } from '../util/logger';
 import { blobStream } from './blob-stream';
 import { fetchLayerInWorker } from './layer-worker/fetch';
@@ -114,15 +115,6 @@ function parseConfig(bytes: Buffer): ImageConfigFile {
     throw new InvalidArgumentError('invalid image config: bad rootfs.diff_ids');
   }
   return config;
-}
-
-interface Deferred { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void }
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
-  promise.catch(() => undefined); // observed through the job that failed
-  return { promise, resolve, reject };
 }
 
 /** Downloads and unpacks the missing layers; returns the chain IDs it unpacked. */

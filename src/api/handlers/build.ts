@@ -6,19 +6,12 @@ import { InvalidArgumentError, NotImplementedError, errorMessage, isBerthError }
 import type { BuildMessage, BuildRequest } from '../../build/types';
 import { RunFailedError } from '../../build';
 import { discardBody, queryBool, queryString } from '../http-util';
-import type { AuthConfig } from '../../distribution';
+import { decodeRegistryConfig, type AuthConfig } from '../../distribution';
 
-/** X-Registry-Config: base64url JSON of logins by server address; unreadable means none, as in dockerd. */
+/** X-Registry-Config: logins by server address; unreadable means none, as in dockerd. */
 function registryConfig(ctx: RequestContext): Record<string, AuthConfig> | undefined {
   const header = ctx.req.headers['x-registry-config'];
-  const raw = Array.isArray(header) ? header[0] : header;
-  if (!raw) return undefined;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, AuthConfig> : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeRegistryConfig(Array.isArray(header) ? header[0] : header);
 }
 
 function jsonMap(ctx: RequestContext, key: string): Record<string, string | null> {

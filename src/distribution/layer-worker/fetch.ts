@@ -3,19 +3,12 @@
 // they do for in-process streams (blob: digest and size; layer: after its parent
 // and the verified blob). Any failure rejects both sides, so both clean up.
 import type { ContentStore } from '../../content/types';
+import { deferred } from '../../util/deferred';
 import type { LayerStore } from '../../snapshot/types';
 import type { RepositoryClient } from '../repository-client';
 import type { Descriptor } from '../manifest';
 import type { LayerWorkerPool } from './pool';
 
-interface Deferred<T> { promise: Promise<T>; resolve: (v: T) => void; reject: (err: unknown) => void }
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-  promise.catch(() => undefined); // observed by whoever awaits it
-  return { promise, resolve, reject };
-}
 
 export interface WorkerFetchOptions {
   pool: LayerWorkerPool;

@@ -2,12 +2,10 @@
 // content store's temp file while hashing it, and unpacks it into the layer store's
 // temp dir at the same time — all off the daemon's main thread, with this thread's
 // own small heap. The daemon verifies and publishes what this reports.
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import { PassThrough, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { extractLayer } from '../../archive';
+import { writeHashed } from '../../content/write-hashed';
 import { isBerthError, errorMessage, type ErrorKind } from '../../errors';
 import { blobStream } from '../blob-stream';
 import { unexpectedResponse } from '../registry-errors';
@@ -44,14 +42,7 @@ async function runJob(job: LayerJob): Promise<void> {
   body.on('error', stopAll);
   body.pipe(toBlob);
   body.pipe(toLayer);
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) { hash.update(chunk); size += chunk.length; done(null, chunk); },
-  });
-  const blob = pipeline(toBlob, meter, fs.createWriteStream(job.blobPath, { mode: 0o644 })).then(() => {
-    post({ type: 'blob', digest: `sha256:${hash.digest('hex')}`, size });
-  });
+  const blob = writeHashed(toBlob, job.blobPath).then((info) => { post({ type: 'blob', digest: info.digest, size: info.size }); });
   const layer = extractLayer(toLayer, job.diffDir).then((r) => { post({ type: 'layer', diffId: r.diffId, size: r.size }); });
   blob.catch(stopAll);
   layer.catch(stopAll);
