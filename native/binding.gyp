@@ -6,6 +6,7 @@
         "src/addon.c",
         "src/napi-util.c",
         "src/fs-ops.c",
+        "src/gunzip.c",
         "src/mount-ops.c",
         "src/seqpacket.c",
         "src/seqpacket-connect.c"

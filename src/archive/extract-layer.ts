@@ -40,6 +40,8 @@ export interface ExtractOptions {
   reuse?: (rel: string, entry: TarEntry, sha256: string) => string | undefined;
   /** false: no diff ID is computed (ExtractResult.diffId is ''); for callers that never use it. */
   diffId?: boolean;
+  /** Write file bodies with sync calls: for worker threads, where a pool round trip per batch only costs. */
+  syncWrites?: boolean;
 }
 
 export interface FileDigest { sha256: string; size: number }
@@ -50,8 +52,18 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const YIELD_AFTER_MS = 8;
 
 export async function extractLayer(source: Readable, dest: string, options: ExtractOptions = {}): Promise<ExtractResult> {
-  const hash = options.diffId === false ? undefined : createHash('sha256');
   const plain = maybeDecompress(source);
+  try {
+    return await extractTar(plain, dest, options);
+  } catch (err) {
+    source.destroy();
+    throw err;
+  }
+}
+
+/** extractLayer for an already uncompressed tar; `plain` is destroyed when this rejects. */
+export async function extractTar(plain: Readable, dest: string, options: ExtractOptions = {}): Promise<ExtractResult> {
+  const hash = options.diffId === false ? undefined : createHash('sha256');
   const reader = new TarReader(hash ? hashed(plain, hash) : plain);
   const tree = new PathTracker(dest);
   const dirTimes: Array<{ rel: string; atime: number; mtime: number }> = [];
@@ -77,7 +89,6 @@ export async function extractLayer(source: Readable, dest: string, options: Extr
     }
   } catch (err) {
     plain.destroy();
-    source.destroy();
     throw classify(err);
   }
   return { diffId: hash ? `sha256:${hash.digest('hex')}` : '', size };
@@ -120,17 +131,17 @@ async function writeEntry(tree: PathTracker, entry: TarEntry, reader: TarReader,
   }
   switch (entry.type) {
     case 'file':
-      if (!digests) await writeFile(tree, rel, entry, reader.body());
+      if (!digests) await writeFile(tree, rel, entry, reader.body(), options.syncWrites);
       else if (options.reuse && entry.size <= REUSE_MAX && entry.xattrs.size === 0) {
         const chunks: Buffer[] = [];
         for await (const chunk of reader.body()) chunks.push(chunk);
         const sha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
         const from = options.reuse(rel, entry, sha256);
-        if (!from || !moveInto(tree, rel, from, entry)) await writeFile(tree, rel, entry, fromChunks(chunks));
+        if (!from || !moveInto(tree, rel, from, entry)) await writeFile(tree, rel, entry, fromChunks(chunks), options.syncWrites);
         digests.set(tree.abs(rel), { sha256, size: entry.size });
       } else {
         const h = createHash('sha256');
-        await writeFile(tree, rel, entry, hashed(reader.body(), h));
+        await writeFile(tree, rel, entry, hashed(reader.body(), h), options.syncWrites);
         digests.set(tree.abs(rel), { sha256: h.digest('hex'), size: entry.size });
       }
       return null;

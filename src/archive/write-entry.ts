@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors';
 import { log } from '../util/logger';
+import { writevAll, writevAllSync } from '../util/writev';
 import * as native from '../native';
 import { cleanEntryName, type PathTracker } from './safe-path';
 import type { TarEntry } from './tar-header';
@@ -13,13 +14,16 @@ const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 const CREATE_FLAGS = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 /** Bodies up to this size are collected and written with sync calls (measured faster). */
 const SMALL_FILE = 1 << 20;
-/** Larger bodies are written asynchronously in batches of about this size. */
+/** Larger bodies are written asynchronously in batches of about this size... */
 const WRITE_BATCH = 4 << 20;
+/** ...or, with synchronous writes (worker threads), of this size (stays in the CPU cache). */
+const SYNC_WRITE_BATCH = 1 << 20;
 
 /** overlayfs keeps its own state in trusted.overlay.*: never taken from a tar. */
 const RESERVED_XATTR = /^trusted\.overlay\./;
 
-export async function writeFile(tree: PathTracker, rel: string, entry: TarEntry, body: AsyncIterable<Buffer>): Promise<void> {
+/** `sync`: large bodies too are written with sync calls (for threads that own their event loop). */
+export async function writeFile(tree: PathTracker, rel: string, entry: TarEntry, body: AsyncIterable<Buffer>, sync = false): Promise<void> {
   tree.clear(rel, false);
   const file = tree.abs(rel);
   const fd = fs.openSync(file, CREATE_FLAGS, 0o600);
@@ -34,15 +38,19 @@ export async function writeFile(tree: PathTracker, rel: string, entry: TarEntry,
       let batch: Buffer[] = [];
       let batched = 0;
       let pos = 0;
+      const limit = sync ? SYNC_WRITE_BATCH : WRITE_BATCH;
       const flush = async () => {
-        if (!batch.every(isZeros)) await writevAll(fd, batch, pos);
+        if (!batch.every(isZeros)) {
+          if (sync) writevAllSync(fd, batch, pos);
+          else await writevAll(fd, batch, pos);
+        }
         pos += batched;
         batch = []; batched = 0;
       };
       for await (const chunk of body) {
         batch.push(chunk);
         batched += chunk.length;
-        if (batched >= WRITE_BATCH) await flush();
+        if (batched >= limit) await flush();
       }
       if (batch.length > 0) await flush();
       fs.ftruncateSync(fd, pos);
@@ -144,24 +152,6 @@ function setXattrs(file: string, entry: TarEntry): void {
   }
 }
 
-function writevAllSync(fd: number, chunks: Buffer[]): void {
-  let pending = chunks;
-  while (pending.length > 0) {
-    const n = fs.writevSync(fd, pending);
-    pending = advance(pending, n);
-  }
-}
-
-async function writevAll(fd: number, chunks: Buffer[], position: number): Promise<void> {
-  let pending = chunks;
-  let at = position;
-  while (pending.length > 0) {
-    const n = await new Promise<number>((resolve, reject) => fs.writev(fd, pending, at, (err, written) => (err ? reject(err) : resolve(written))));
-    at += n;
-    pending = advance(pending, n);
-  }
-}
-
 const ZEROS = Buffer.alloc(64 << 10);
 
 function isZeros(buf: Buffer): boolean {
@@ -170,12 +160,4 @@ function isZeros(buf: Buffer): boolean {
     if (ZEROS.compare(buf, off, end, 0, end - off) !== 0) return false;
   }
   return true;
-}
-
-function advance(chunks: Buffer[], n: number): Buffer[] {
-  let i = 0;
-  while (i < chunks.length && n >= chunks[i].length) n -= chunks[i++].length;
-  const rest = chunks.slice(i);
-  if (n > 0) rest[0] = rest[0].subarray(n);
-  return rest;
 }

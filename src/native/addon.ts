@@ -4,6 +4,8 @@ import * as path from 'node:path';
 /** Opaque seqpacket handle (a napi external). */
 export type SeqpacketHandle = { readonly __seqpacket: unique symbol };
 export type SeqpacketEvent = 'data' | 'end' | 'error' | 'writable';
+/** Opaque zlib inflate state (a napi external). */
+export type GunzipHandle = { readonly __gunzip: unique symbol };
 
 export interface NativeAddon {
   mknod(path: string, mode: number, dev: number | bigint): void;
@@ -20,6 +22,9 @@ export interface NativeAddon {
   seqpacketSend(handle: SeqpacketHandle, data: Buffer): number;
   seqpacketShutdown(handle: SeqpacketHandle): void;
   seqpacketClose(handle: SeqpacketHandle): void;
+  gunzipCreate(): GunzipHandle;
+  gunzipPush(handle: GunzipHandle, input: Buffer): Buffer[];
+  gunzipEnd(handle: GunzipHandle): void;
 }
 
 // dist/src/native/addon.js → <repo>/native/build/Release/berth_native.node
