@@ -7,6 +7,7 @@
         "src/napi-util.c",
         "src/fs-ops.c",
         "src/gunzip.c",
+        "src/direct-file.c",
         "src/mount-ops.c",
         "src/seqpacket.c",
         "src/seqpacket-connect.c"

@@ -1,7 +1,8 @@
 // Pulls that fail part-way leave nothing half-done behind, with big layers going
 // through the layer worker threads: a blob whose bytes do not match its digest, a
-// verified blob that is not a tar, and a client that goes away mid-download. A
-// small fake registry on loopback serves the bad content.
+// verified blob that is not a tar or whose gzip data is corrupt, and a client that
+// goes away mid-download; none leaves a file open in berthd either. A small fake
+// registry on loopback serves the bad content.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { startDaemon, waitFor, type TestDaemon } from './helpers';
 
 let d: TestDaemon;
@@ -19,9 +21,12 @@ const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex'
 interface FakeImage { manifest: Buffer; blobs: Map<string, Buffer>; stall?: string }
 const images = new Map<string, FakeImage>();
 
-/** An image of one layer; `served` replaces the layer's bytes on the wire (same digest announced). */
-function addImage(repo: string, layer: Buffer, options: { served?: Buffer; stall?: boolean } = {}): void {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha(layer)] } }));
+/**
+ * An image of one layer; `served` replaces the layer's bytes on the wire (same digest
+ * announced); `diffId` for a compressed layer (default: the layer is a plain tar).
+ */
+function addImage(repo: string, layer: Buffer, options: { served?: Buffer; stall?: boolean; diffId?: string } = {}): void {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [options.diffId ?? sha(layer)] } }));
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
     config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: sha(config) },
@@ -80,6 +85,18 @@ function leftovers(): string[] {
   return [...ingest, ...tmpLayers];
 }
 
+/** Files under the stores' temp paths that berthd still holds open (deleted ones included). */
+function openTempFiles(): string[] {
+  const fdDir = `/proc/${d.pid}/fd`;
+  const open: string[] = [];
+  for (const fd of fs.readdirSync(fdDir)) {
+    let target: string;
+    try { target = fs.readlinkSync(path.join(fdDir, fd)); } catch { continue; }
+    if (target.startsWith(d.dataRoot) && /\/(content\/ingest|layers\/tmp-)/.test(target)) open.push(target);
+  }
+  return open;
+}
+
 function layerDirs(): string[] {
   return fs.readdirSync(path.join(d.dataRoot, 'layers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
 }
@@ -96,6 +113,22 @@ test('a big layer whose bytes do not match its digest fails the pull and leaves 
   assert.deepEqual(layerDirs(), before);
   assert.equal(fs.existsSync(path.join(d.dataRoot, 'content', 'blobs', 'sha256', sha(layer).slice(7))), false);
   assert.notEqual((await d.docker(['image', 'inspect', `${host}/bad/digest:1`])).code, 0);
+  assert.deepEqual(openTempFiles(), []);
+});
+
+test('a big gzip layer with corrupt data fails as an invalid layer and leaves nothing behind', async () => {
+  const plain = tarOf('data.bin', randomBytes(3 << 20));
+  const gz = gzipSync(plain);
+  gz[gz.length >> 1] ^= 0xff; // inside a stored block: caught by the CRC at the end
+  gz[gz.length - 6] ^= 0xff;
+  addImage('bad/gzip', gz, { diffId: sha(plain) });
+  const before = layerDirs();
+  const pull = await d.docker(['pull', `${host}/bad/gzip:1`]);
+  assert.notEqual(pull.code, 0);
+  assert.match(pull.stderr, /invalid layer tar/);
+  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(layerDirs(), before);
+  assert.deepEqual(openTempFiles(), []);
 });
 
 test('a big blob that is not a tar fails the pull, again on retry, and leaves no layer or temp file', async () => {
@@ -112,6 +145,7 @@ test('a big blob that is not a tar fails the pull, again on retry, and leaves no
   assert.match(again.stderr, /invalid layer tar|tar/i);
   assert.deepEqual(leftovers(), []);
   assert.deepEqual(layerDirs(), before);
+  assert.deepEqual(openTempFiles(), []);
 });
 
 test('a client that goes away mid-download stops the worker and leaves no temp file', async () => {
@@ -121,7 +155,7 @@ test('a client that goes away mid-download stops the worker and leaves no temp f
   // Wait until the download is under way (a temp blob exists), then drop the client.
   await waitFor('the download to start', () => fs.readdirSync(path.join(d.dataRoot, 'content', 'ingest')).length > 0, { timeoutMs: 20_000 });
   child.kill('SIGKILL');
-  await waitFor('temp files to be removed', () => leftovers().length === 0, { timeoutMs: 20_000 });
+  await waitFor('temp files to be removed and closed', () => leftovers().length === 0 && openTempFiles().length === 0, { timeoutMs: 20_000 });
   assert.notEqual((await d.docker(['image', 'inspect', `${host}/slow/stall:1`])).code, 0);
   // The daemon still pulls fine afterwards.
   const good = tarOf('ok.txt', Buffer.from('fine\n'.repeat(400_000)));

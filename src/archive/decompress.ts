@@ -82,6 +82,11 @@ export class InlineDecompressor {
     });
   }
 
+  /** True once the input is known to be gzip: output never shares memory with input then. */
+  get inflating(): boolean {
+    return this.gunzip !== null;
+  }
+
   /** The input is over: the last output; throws if it stopped inside a gzip member. */
   end(): Buffer[] {
     return badGzipAsInvalid(() => {

@@ -6,6 +6,8 @@ export type SeqpacketHandle = { readonly __seqpacket: unique symbol };
 export type SeqpacketEvent = 'data' | 'end' | 'error' | 'writable';
 /** Opaque zlib inflate state (a napi external). */
 export type GunzipHandle = { readonly __gunzip: unique symbol };
+/** Opaque O_DIRECT file state (a napi external). */
+export type DirectFileHandle = { readonly __directFile: unique symbol };
 
 export interface NativeAddon {
   mknod(path: string, mode: number, dev: number | bigint): void;
@@ -25,6 +27,10 @@ export interface NativeAddon {
   gunzipCreate(): GunzipHandle;
   gunzipPush(handle: GunzipHandle, input: Buffer): Buffer[];
   gunzipEnd(handle: GunzipHandle): void;
+  directFileOpen(path: string, mode: number): DirectFileHandle;
+  directFileWrite(handle: DirectFileHandle, data: Buffer): void;
+  directFileClose(handle: DirectFileHandle): void;
+  directFileDiscard(handle: DirectFileHandle): void;
 }
 
 // dist/src/native/addon.js → <repo>/native/build/Release/berth_native.node

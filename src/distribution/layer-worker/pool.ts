@@ -1,13 +1,17 @@
-// Layer worker threads for the daemon: each runs one layer job at a time (see
-// thread.ts). Workers are reused while pulls keep coming and exit after a short
-// idle time; a worker whose job failed or was aborted is terminated, so nothing
-// of that job can still be writing when the stores clean up.
+// Layer worker threads for the daemon. A layer job runs on two of them joined by
+// a MessageChannel: the fetch half and the unpack half (see thread.ts). Workers
+// are reused while pulls keep coming and exit after a short idle time. When a
+// job fails or is aborted, both halves are told to stop and close their files;
+// only then (or after a grace period) are the threads terminated and the job
+// rejected, so nothing of it is still writing when the stores clean up.
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { InternalError, errorOfKind } from '../../errors';
-import type { LayerJob, WorkerMessage } from './protocol';
+import type { LayerJob, WorkerMessage, WorkerTask } from './protocol';
 
 const IDLE_EXIT_MS = 15_000;
+/** How long stopped halves get to close their files before they are terminated. */
+const ABORT_GRACE_MS = 5_000;
 
 export interface LayerJobEvents {
   onBytes(received: number): void;
@@ -21,45 +25,64 @@ export class LayerWorkerPool {
   private readonly idle: IdleWorker[] = [];
   private readonly script = path.join(__dirname, 'thread.js');
 
-  /** Runs a job; resolves once the worker is done with every file of it, rejects with the job's error. */
+  /** Runs a job; resolves once both halves are done with every file, rejects with the job's first error. */
   run(job: LayerJob, events: LayerJobEvents, signal?: AbortSignal): Promise<void> {
-    const worker = this.take();
+    const workers = [this.take(), this.take()];
     return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const finish = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
+      const running = new Set(workers);
+      let failure: Error | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const detach = () => {
+        for (const [w, l] of listeners) { w.off('message', l.message); w.off('error', l.error); w.off('exit', l.exit); }
         signal?.removeEventListener('abort', onAbort);
-        if (!err) {
-          this.park(worker);
+        clearTimeout(graceTimer);
+      };
+      const settle = () => {
+        detach();
+        if (!failure) {
+          for (const w of workers) this.park(w);
           resolve();
           return;
         }
-        // Wait until the thread is gone: its writes stop before the stores remove the files.
-        worker.terminate().then(() => reject(err), () => reject(err));
+        const err = failure;
+        Promise.allSettled(workers.map((w) => w.terminate())).then(() => reject(err), () => reject(err));
       };
-      const onMessage = (m: WorkerMessage) => {
-        switch (m.type) {
-          case 'bytes': events.onBytes(m.received); break;
-          case 'blob': events.onBlob({ digest: m.digest, size: m.size }); break;
-          case 'layer': events.onLayer({ diffId: m.diffId, size: m.size }); break;
-          case 'done': finish(); break;
-          case 'error': finish(errorOfKind(m.kind, m.message)); break;
-        }
+      const halfOver = (w: Worker) => {
+        running.delete(w);
+        if (running.size === 0) settle();
       };
-      const onError = (err: Error) => finish(new InternalError(`layer worker failed: ${err.message}`));
-      const onExit = (code: number) => finish(new InternalError(`layer worker exited with code ${code}`));
-      const onAbort = () => finish(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-      if (signal?.aborted) { onAbort(); return; }
+      const fail = (err: Error) => {
+        if (failure) return;
+        failure = err;
+        for (const w of running) w.postMessage({ type: 'abort', message: err.message } satisfies WorkerTask);
+        graceTimer = setTimeout(settle, ABORT_GRACE_MS);
+      };
+      const onAbort = () => fail(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const listeners = new Map(workers.map((w) => [w, {
+        message: (m: WorkerMessage) => {
+          switch (m.type) {
+            case 'bytes': events.onBytes(m.received); break;
+            case 'blob': events.onBlob({ digest: m.digest, size: m.size }); break;
+            case 'layer': events.onLayer({ diffId: m.diffId, size: m.size }); break;
+            case 'done': halfOver(w); break;
+            case 'error': fail(errorOfKind(m.kind, m.message)); halfOver(w); break;
+          }
+        },
+        error: (err: Error) => { fail(new InternalError(`layer worker failed: ${err.message}`)); halfOver(w); },
+        exit: (code: number) => { fail(new InternalError(`layer worker exited with code ${code}`)); halfOver(w); },
+      }] as const));
+      for (const [w, l] of listeners) { w.on('message', l.message); w.on('error', l.error); w.on('exit', l.exit); }
+      const { port1, port2 } = new MessageChannel();
+      if (signal?.aborted) {
+        port1.close();
+        failure = signal.reason instanceof Error ? signal.reason : new Error('aborted');
+        settle();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.ref();
-      worker.postMessage(job);
+      for (const w of workers) w.ref();
+      workers[0].postMessage({ type: 'fetch', job, port: port1 } satisfies WorkerTask, [port1]);
+      workers[1].postMessage({ type: 'unpack', job, port: port2 } satisfies WorkerTask, [port2]);
     });
   }
 

@@ -1,4 +1,6 @@
-// Messages between the daemon and a layer worker thread.
+// Messages between the daemon, its layer worker threads, and the two halves of
+// one layer job (a fetch thread and an unpack thread joined by a MessagePort).
+import type { MessagePort } from 'node:worker_threads';
 import type { ErrorKind } from '../../errors';
 
 /** One layer to download, verify and unpack. Paths are temp paths the stores handed out. */
@@ -14,10 +16,25 @@ export interface LayerJob {
   diffDir: string;
 }
 
+/** Daemon → worker: take one half of a job, or stop the current one (closing its files). */
+export type WorkerTask =
+  | { type: 'fetch' | 'unpack'; job: LayerJob; port: MessagePort }
+  | { type: 'abort'; message: string };
+
+/**
+ * Fetch half ↔ unpack half: compressed bytes in order, acknowledged once consumed;
+ * the ack hands the batch's memory back for reuse when nothing refers to it any more.
+ */
+export type PipeMessage =
+  | { type: 'data'; chunk: Uint8Array }
+  | { type: 'end' }
+  | { type: 'ack'; bytes: number; buffer?: ArrayBuffer };
+
+/** Worker → daemon. */
 export type WorkerMessage =
   | { type: 'bytes'; received: number }
   | { type: 'blob'; digest: string; size: number }
   | { type: 'layer'; diffId: string; size: number }
-  /** The job is over: no file of it is open any more. */
+  /** This half is over: no file of it is open any more. */
   | { type: 'done' }
   | { type: 'error'; kind: ErrorKind; message: string };
