@@ -1,14 +1,16 @@
 // Registry client throughput: push and pull of a ~300 MB image (several layers of
-// incompressible random data) between a daemon and Debian's reference registry on
-// loopback — berthd and, where installed, dockerd — in MB/s of image data. Each
-// round uses a fresh registry and a freshly loaded image, so every byte moves.
+// incompressible random data) between a daemon and a registry on loopback — berthd
+// with berth's registry and with Debian's reference registry, and, where installed,
+// dockerd with the reference registry — in MB/s of image data. Each round uses a
+// fresh registry and a freshly loaded image, so every byte moves.
 // Run alone with `node dist/bench/registry-client.js [--quick]`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import * as tar from 'tar-stream';
 import { startDaemon, type TestDaemon } from '../test/helpers/daemon';
-import { startReferenceRegistry, hasReferenceRegistry } from '../test/helpers/reference-registry';
+import { startReferenceRegistry, hasReferenceRegistry, type ReferenceRegistry } from '../test/helpers/reference-registry';
+import { startBerthRegistry } from './registry-util';
 import { openDockerEngine, type DockerEngine } from './docker-engine';
 import { Report, summarize } from './stats';
 import { timeOnce } from './timing';
@@ -52,13 +54,14 @@ export async function writeRandomImage(dir: string, o: RegistryBenchOptions): Pr
 }
 
 /** Push then pull MB/s (one sample per round) for the daemon at `dockerHost`, driven by the docker CLI. */
-export async function benchPushPull(dockerHost: string, workDir: string, image: { archive: string; bytes: number }, rounds: number, label: string): Promise<{ push: number[]; pull: number[] }> {
+export async function benchPushPull(dockerHost: string, workDir: string, image: { archive: string; bytes: number }, rounds: number, label: string,
+  startRegistry: (dir: string) => Promise<ReferenceRegistry> = startReferenceRegistry): Promise<{ push: number[]; pull: number[] }> {
   const env = { DOCKER_HOST: dockerHost, DOCKER_CONFIG: path.join(workDir, 'docker-config') };
   const docker = (...args: string[]) => timeOnce({ cmd: 'docker', args, env });
   const push: number[] = [];
   const pull: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const reg = await startReferenceRegistry(path.join(workDir, `registry-${label}-${round}`));
+    const reg = await startRegistry(path.join(workDir, `registry-${label}-${round}`));
     const ref = `${reg.host}/bench/random:1`;
     try {
       await docker('load', '-i', image.archive);
@@ -76,21 +79,24 @@ export async function benchPushPull(dockerHost: string, workDir: string, image: 
   return { push, pull };
 }
 
-function record(report: Report, name: string, mbSize: number, r: { push: number[]; pull: number[] }): void {
+function record(report: Report, name: string, registry: string, mbSize: number, r: { push: number[]; pull: number[] }): void {
   const push = summarize(r.push).median;
   const pull = summarize(r.pull).median;
-  report.metrics.set(`${name}: registry push MB/s`, push);
-  report.metrics.set(`${name}: registry pull MB/s`, pull);
-  report.value(`${name}: docker push, ${mbSize.toFixed(0)} MB random layers -> reference registry`, `${push.toFixed(0)} MB/s`);
-  report.value(`${name}: docker pull, ${mbSize.toFixed(0)} MB random layers <- reference registry`, `${pull.toFixed(0)} MB/s`);
+  if (registry === 'reference registry') {
+    report.metrics.set(`${name}: registry push MB/s`, push);
+    report.metrics.set(`${name}: registry pull MB/s`, pull);
+  }
+  report.value(`${name}: docker push, ${mbSize.toFixed(0)} MB random layers -> ${registry}`, `${push.toFixed(0)} MB/s`);
+  report.value(`${name}: docker pull, ${mbSize.toFixed(0)} MB random layers <- ${registry}`, `${pull.toFixed(0)} MB/s`);
 }
 
 export async function benchRegistryBerthd(report: Report, d: TestDaemon, workDir: string, image: { archive: string; bytes: number }, rounds: number): Promise<void> {
-  record(report, 'berthd', image.bytes / 1e6, await benchPushPull(d.dockerHost, workDir, image, rounds, 'berthd'));
+  record(report, 'berthd', 'berth registry', image.bytes / 1e6, await benchPushPull(d.dockerHost, workDir, image, rounds, 'berthd-berth', startBerthRegistry));
+  record(report, 'berthd', 'reference registry', image.bytes / 1e6, await benchPushPull(d.dockerHost, workDir, image, rounds, 'berthd'));
 }
 
 export async function benchRegistryDockerd(report: Report, engine: DockerEngine, workDir: string, image: { archive: string; bytes: number }, rounds: number): Promise<void> {
-  record(report, 'dockerd', image.bytes / 1e6, await benchPushPull(`unix://${engine.socket}`, workDir, image, rounds, 'dockerd'));
+  record(report, 'dockerd', 'reference registry', image.bytes / 1e6, await benchPushPull(`unix://${engine.socket}`, workDir, image, rounds, 'dockerd'));
 }
 
 export function registryRatios(report: Report): string {

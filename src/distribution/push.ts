@@ -15,6 +15,7 @@ import { adaptiveGzip } from './adaptive-gzip';
 import { pushEndpoint } from './endpoints';
 import { limiter } from './limit';
 import { isGzipMedia, parseManifest } from './manifest';
+import { DirectWriteStream } from '../native';
 import type { DistributionDeps } from './pull';
 import { LayerProgress, layerId } from './progress';
 import { RepositoryClient } from './repository-client';
@@ -168,8 +169,9 @@ async function pushCompressing(deps: DistributionDeps, client: RepositoryClient,
   let digest: string | undefined;
   const finish = () => (digest ??= `sha256:${hash.digest('hex')}`);
   // The digest hashed on the way is the one the store checks: no second hash pass.
+  // The blob bypasses the page cache: it is read again only by a later push.
   const stored = deps.content.ingestFile(async (tmp) => {
-    await pipeline(toStore, fs.createWriteStream(tmp, { mode: 0o644 }));
+    await pipeline(toStore, new DirectWriteStream(tmp));
     return { digest: finish(), size };
   });
   stored.catch((err: Error) => stop(err));

@@ -31,6 +31,7 @@ export interface NativeAddon {
   directFileWrite(handle: DirectFileHandle, data: Buffer): void;
   directFileClose(handle: DirectFileHandle): void;
   directFileDiscard(handle: DirectFileHandle): void;
+  alignedBuffer(size: number): Buffer;
 }
 
 // dist/src/native/addon.js → <repo>/native/build/Release/berth_native.node

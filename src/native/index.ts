@@ -7,6 +7,7 @@ export * from './constants';
 export { SeqpacketSocket, connectSeqpacketSocket, MAX_PACKET } from './seqpacket';
 export { Gunzip } from './gunzip';
 export { DirectFile } from './direct-file';
+export { DirectWriteStream } from './direct-write-stream';
 
 /** mknod(2); `mode` includes the file type (S_IFCHR, S_IFBLK or S_IFIFO). */
 export function mknod(path: string, mode: number, dev: number | bigint): void {
