@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # Debian packages the engine and its tests use.
-packages=(runc conmon busybox-static iproute2 nftables tini docker-registry skopeo apache2-utils git)
+packages=(runc conmon busybox-static iproute2 nftables tini docker-registry skopeo apache2-utils git libzstd-dev zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,8 +1,10 @@
-// The addon's in-thread gunzip and InlineDecompressor (layer worker threads):
-// output equal to node:zlib's for any chunking, concatenated members, and the
-// same refusals as maybeDecompress (truncated, corrupt, other compressions).
+// The addon's in-thread decoders and InlineDecompressor (layer worker threads):
+// gzip output equal to node:zlib's for any chunking, concatenated gzip members and
+// zstd frames, and the same refusals as maybeDecompress (truncated, corrupt,
+// unsupported compressions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { InlineDecompressor } from '../src/archive';
@@ -48,8 +50,8 @@ test('truncated or corrupt gzip and other compressions are InvalidArgumentError'
   const corrupt = Buffer.from(gz);
   corrupt[gz.length - 6] ^= 0xff; // CRC-32 trailer
   assert.throws(() => inflateAll(corrupt, 4096), (e: unknown) => e instanceof InvalidArgumentError && /invalid layer tar: incorrect data check/.test(e.message));
-  const zstd = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]);
-  assert.throws(() => inflateAll(zstd, 2), (e: unknown) => e instanceof InvalidArgumentError && /unsupported compression format: zstd/.test(e.message));
+  const xz = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]);
+  assert.throws(() => inflateAll(xz, 2), (e: unknown) => e instanceof InvalidArgumentError && /unsupported compression format: xz/.test(e.message));
 });
 
 test('a gunzip handle refuses use after end', () => {
@@ -57,4 +59,21 @@ test('a gunzip handle refuses use after end', () => {
   g.push(gzipSync(Buffer.from('x')));
   g.end();
   assert.throws(() => g.push(Buffer.from('y')), /closed/);
+});
+
+test('zstd input (several frames, any chunking) decodes; truncated zstd is InvalidArgumentError', () => {
+  const zstd = (data: Buffer) => {
+    const r = spawnSync('zstd', ['-q', '-c'], { input: data, maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr?.toString());
+    return r.stdout;
+  };
+  const a = randomBytes(400_000);
+  const b = Buffer.alloc(2_000_000, 'z');
+  const z = Buffer.concat([zstd(a), zstd(b)]);
+  const small = randomBytes(5_000);
+  assert.ok(inflateAll(zstd(small), 1).equals(small), 'byte at a time');
+  for (const chunk of [777, 65536, z.length]) {
+    assert.ok(inflateAll(z, chunk).equals(Buffer.concat([a, b])), `chunk ${chunk}`);
+  }
+  assert.throws(() => inflateAll(z.subarray(0, z.length - 10), 4096), (e: unknown) => e instanceof InvalidArgumentError && /invalid layer tar: unexpected end of zstd stream/.test(e.message));
 });

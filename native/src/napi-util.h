@@ -29,6 +29,7 @@ napi_value berth_undefined(napi_env env);
 // Registers this module's functions on exports.
 void berth_register_fs_ops(napi_env env, napi_value exports);
 void berth_register_gunzip(napi_env env, napi_value exports);
+void berth_register_zstd(napi_env env, napi_value exports);
 void berth_register_direct_file(napi_env env, napi_value exports);
 void berth_register_mount_ops(napi_env env, napi_value exports);
 void berth_register_seqpacket(napi_env env, napi_value exports);

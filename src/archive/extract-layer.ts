@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { BerthError, InternalError, InvalidArgumentError, errorMessage } from '../errors';
-import { maybeDecompress } from './decompress';
+import { isDecodeError, maybeDecompress } from './decompress';
 import { PathTracker, cleanEntryName } from './safe-path';
 import type { TarEntry } from './tar-header';
 import { TarReader } from './tar-reader';
@@ -182,7 +182,7 @@ async function* hashed(source: AsyncIterable<Buffer>, hash: Hash): AsyncGenerato
 function classify(err: unknown): Error {
   if (err instanceof BerthError) return err;
   const e = err as NodeJS.ErrnoException;
-  if (typeof e?.code === 'string' && (e.code.startsWith('Z_') || e.code === 'ERR_INVALID_ARG_VALUE')) {
+  if (isDecodeError(err) || e?.code === 'ERR_INVALID_ARG_VALUE') {
     return new InvalidArgumentError(`invalid layer tar: ${errorMessage(err)}`, { cause: err });
   }
   if (e?.code === 'ENAMETOOLONG' || e?.code === 'EINVAL') return new InvalidArgumentError(`invalid layer tar: ${errorMessage(err)}`, { cause: err });

@@ -29,8 +29,9 @@ export interface ImageIndex {
   manifests: Descriptor[];
 }
 
-const LAYER_TYPES = new Set<string>([MEDIA.ociLayer, MEDIA.ociLayerGzip, MEDIA.dockerLayer, MEDIA.dockerLayerGzip,
-  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip']);
+const LAYER_TYPES = new Set<string>([MEDIA.ociLayer, MEDIA.ociLayerGzip, MEDIA.ociLayerZstd, MEDIA.dockerLayer, MEDIA.dockerLayerGzip,
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd']);
 
 function checkDescriptor(d: unknown, what: string): Descriptor {
   const desc = d as Descriptor;
@@ -54,10 +55,7 @@ export function parseManifest(bytes: Buffer, contentType: string): ImageManifest
   if (!doc.config || !Array.isArray(doc.layers)) throw new InvalidArgumentError(`invalid manifest: unsupported media type ${mediaType || '(none)'}`);
   const layers = doc.layers.map((l) => checkDescriptor(l, 'layer'));
   for (const l of layers) {
-    if (!LAYER_TYPES.has(l.mediaType)) {
-      if (/zstd/.test(l.mediaType)) throw new InvalidArgumentError(`unsupported layer compression (${l.mediaType}): zstd layers need a zstd decoder, which this Node.js lacks`);
-      throw new InvalidArgumentError(`unsupported layer media type ${l.mediaType}`);
-    }
+    if (!LAYER_TYPES.has(l.mediaType)) throw new InvalidArgumentError(`unsupported layer media type ${l.mediaType}`);
   }
   return { kind: 'manifest', mediaType: mediaType || MEDIA.ociManifest, config: checkDescriptor(doc.config, 'config'), layers };
 }
@@ -93,4 +91,13 @@ export function selectPlatform(index: ImageIndex, want: Platform): Descriptor | 
 
 export function isGzipMedia(mediaType: string): boolean {
   return mediaType.endsWith('gzip');
+}
+
+export function isZstdMedia(mediaType: string): boolean {
+  return mediaType.endsWith('zstd');
+}
+
+/** A layer blob pushed as stored (gzip or zstd), rather than compressed on the way. */
+export function isCompressedMedia(mediaType: string): boolean {
+  return isGzipMedia(mediaType) || isZstdMedia(mediaType);
 }

@@ -1,6 +1,6 @@
 // docker push: every layer is sent once per registry — skipped when the registry
 // has the blob (HEAD), mounted from another repository of the same registry that
-// holds it, else uploaded. Compressed blobs go as stored; a layer stored only
+// holds it, else uploaded. Compressed blobs (gzip, zstd) go as stored; a layer stored only
 // uncompressed (import, commit) is gzipped on the fly and the gzip blob is kept,
 // so the next push sends the same digest. The image ID (config digest) never changes.
 import { createHash } from 'node:crypto';
@@ -14,7 +14,7 @@ import type { Image, ImageLayer } from '../image/types';
 import { adaptiveGzip } from './adaptive-gzip';
 import { pushEndpoint } from './endpoints';
 import { limiter } from './limit';
-import { isGzipMedia, parseManifest } from './manifest';
+import { isCompressedMedia, isGzipMedia, isZstdMedia, parseManifest } from './manifest';
 import { DirectWriteStream } from '../native';
 import type { DistributionDeps } from './pull';
 import { LayerProgress, layerId } from './progress';
@@ -88,6 +88,16 @@ async function manifestFor(deps: DistributionDeps, image: Image, pushed: ImageLa
       }
     } catch { /* not reusable: a new one is written below */ }
   }
+  // Docker's schema 2 has no zstd layer type: images with zstd layers get an OCI manifest.
+  if (pushed.some((l) => isZstdMedia(l.mediaType))) {
+    const oci = {
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      config: { mediaType: MEDIA.ociConfig, size: configSize, digest: image.id },
+      layers: pushed.map((l) => ({ mediaType: isZstdMedia(l.mediaType) ? MEDIA.ociLayerZstd : isGzipMedia(l.mediaType) ? MEDIA.ociLayerGzip : MEDIA.ociLayer, size: l.size, digest: l.digest })),
+    };
+    return { bytes: Buffer.from(JSON.stringify(oci)), mediaType: MEDIA.ociManifest };
+  }
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA.dockerManifest,
@@ -113,8 +123,8 @@ function mountSources(deps: DistributionDeps, ref: ImageReference, digest: strin
 async function pushLayer(deps: DistributionDeps, client: RepositoryClient, ref: ImageReference, layer: ImageLayer, signal: AbortSignal | undefined,
   progress: LayerProgress, pending: Array<Promise<unknown>>): Promise<ImageLayer> {
   const id = layerId(layer.diffId);
-  const compressed = deps.content.has(layer.digest) && isGzipMedia(layer.mediaType) ? layer : deps.images.findLayerBlob(layer.diffId, true);
-  if (compressed && isGzipMedia(compressed.mediaType)) {
+  const compressed = deps.content.has(layer.digest) && isCompressedMedia(layer.mediaType) ? layer : deps.images.findLayerBlob(layer.diffId, true);
+  if (compressed && isCompressedMedia(compressed.mediaType)) {
     if (await client.statBlob(compressed.digest, signal) !== undefined) {
       progress.status(id, 'Layer already exists');
       return compressed;

@@ -50,12 +50,15 @@ export async function loadArchive(ctx: ImageContext, source: Readable): Promise<
   }
 }
 
-async function isGzip(file: string): Promise<boolean> {
+/** gzip or zstd by the first bytes, else undefined (a plain tar). */
+async function compressionOf(file: string): Promise<'gzip' | 'zstd' | undefined> {
   const fh = await fsp.open(file, 'r');
   try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    if (bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
+    if (bytesRead === 4 && buf.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
+    return undefined;
   } finally {
     await fh.close();
   }
@@ -72,9 +75,9 @@ async function storeOne(ctx: ImageContext, cand: Candidate): Promise<StoredImage
     const layers: ImageLayer[] = [];
     for (let i = 0; i < diffIds.length; i++) {
       const { name, file, size } = cand.layers[i];
-      const gzip = await isGzip(file);
+      const compression = await compressionOf(file);
       // An uncompressed layer's blob digest is its diff ID.
-      const digest = cand.layers[i].digest ?? (gzip ? undefined : diffIds[i]);
+      const digest = cand.layers[i].digest ?? (compression ? undefined : diffIds[i]);
       let blob;
       try {
         blob = await ctx.content.ingest(fs.createReadStream(file), { digest, size });
@@ -90,7 +93,7 @@ async function storeOne(ctx: ImageContext, cand: Candidate): Promise<StoredImage
           throw new InvalidArgumentError(`invalid archive: layer ${name} has diff ID ${info.diffId}, the image config says ${diffIds[i]}`);
         }
       }
-      const mediaType = cand.layers[i].mediaType ?? (gzip ? MEDIA.ociLayerGzip : MEDIA.ociLayer);
+      const mediaType = cand.layers[i].mediaType ?? (compression === 'gzip' ? MEDIA.ociLayerGzip : compression === 'zstd' ? MEDIA.ociLayerZstd : MEDIA.ociLayer);
       layers.push({ digest: blob.digest, size: blob.size, diffId: diffIds[i], mediaType });
     }
     return await commitImage(ctx, cand.configBytes, layers, { applied });

@@ -6,6 +6,8 @@ export type SeqpacketHandle = { readonly __seqpacket: unique symbol };
 export type SeqpacketEvent = 'data' | 'end' | 'error' | 'writable';
 /** Opaque zlib inflate state (a napi external). */
 export type GunzipHandle = { readonly __gunzip: unique symbol };
+/** Opaque zstd decoder state (a napi external). */
+export type ZstdHandle = { readonly __zstd: unique symbol };
 /** Opaque O_DIRECT file state (a napi external). */
 export type DirectFileHandle = { readonly __directFile: unique symbol };
 
@@ -27,6 +29,9 @@ export interface NativeAddon {
   gunzipCreate(): GunzipHandle;
   gunzipPush(handle: GunzipHandle, input: Buffer): Buffer[];
   gunzipEnd(handle: GunzipHandle): void;
+  zstdCreate(): ZstdHandle;
+  zstdPush(handle: ZstdHandle, input: Buffer): Buffer[];
+  zstdEnd(handle: ZstdHandle): void;
   directFileOpen(path: string, mode: number): DirectFileHandle;
   directFileWrite(handle: DirectFileHandle, data: Buffer): void;
   directFileClose(handle: DirectFileHandle): void;

@@ -5,7 +5,7 @@ import { addon } from './addon';
 
 export * from './constants';
 export { SeqpacketSocket, connectSeqpacketSocket, MAX_PACKET } from './seqpacket';
-export { Gunzip } from './gunzip';
+export { Gunzip, ZstdDecoder, type StreamDecoder } from './decoders';
 export { DirectFile } from './direct-file';
 export { DirectWriteStream } from './direct-write-stream';
 
