@@ -1,11 +1,15 @@
 // Registry credentials in Docker's config.json ($DOCKER_CONFIG/config.json, else
 // ~/.docker/config.json): "auths": { "<server>": { "auth": base64(user:pass) } }
-// (or "identitytoken"). Same file and format as the docker CLI, so a login with
-// either tool works for both. Other keys of the file are kept as they are.
+// (or "identitytoken"), or in a credential helper named by "credHelpers" (per
+// registry host) or "credsStore" (all registries), which then keeps an empty
+// "auths" entry per server, as the docker CLI does. Same file, format and helpers
+// as the docker CLI, so a login with either tool works for both. Other keys of
+// the file are kept as they are.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RegistryAuth } from '../client';
+import { helperErase, helperGet, helperList, helperStore } from './credential-helper';
 import { CliError } from './errors';
 
 export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
@@ -61,17 +65,32 @@ export function referenceDomain(ref: string): string {
   return /[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase() ? first : 'docker.io';
 }
 
+/** The helper that keeps `key`'s credentials: credHelpers by host first, then credsStore. */
+function helperFor(config: ConfigFile, key: string): string | undefined {
+  return config.credHelpers?.[toHostname(key)] ?? config.credHelpers?.[key] ?? (config.credsStore || undefined);
+}
+
 export function loadCredentials(key: string): RegistryAuth | undefined {
-  const auths = readConfig().auths ?? {};
+  const config = readConfig();
+  const helper = helperFor(config, key);
+  if (helper) {
+    const creds = helperGet(helper, key);
+    return creds ? { serveraddress: key, ...creds } : undefined;
+  }
+  const auths = config.auths ?? {};
   const entry = auths[key] ?? Object.entries(auths).find(([k]) => serverKey(k) === key)?.[1];
   return entry ? toRegistryAuth(key, entry) : undefined;
 }
 
 /** Every stored login by server address (what the docker CLI sends a build as X-Registry-Config). */
 export function allCredentials(): Record<string, RegistryAuth> {
+  const config = readConfig();
+  const servers = new Set([...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})]);
+  if (config.credsStore) for (const s of helperList(config.credsStore)) servers.add(s);
   const out: Record<string, RegistryAuth> = {};
-  for (const [server, entry] of Object.entries(readConfig().auths ?? {})) {
-    const auth = toRegistryAuth(server, entry);
+  for (const server of servers) {
+    const helper = helperFor(config, server);
+    const auth = helper ? loadCredentials(server) : toRegistryAuth(server, config.auths?.[server] ?? {});
     if (auth) out[server] = auth;
   }
   return out;
@@ -95,6 +114,13 @@ function toRegistryAuth(key: string, entry: AuthEntry): RegistryAuth | undefined
 
 export function storeCredentials(key: string, auth: { username: string; password?: string; identitytoken?: string }): void {
   const config = readConfig();
+  const helper = helperFor(config, key);
+  if (helper) {
+    helperStore(helper, key, auth);
+    config.auths = { ...(config.auths ?? {}), [key]: {} };
+    writeConfig(config);
+    return;
+  }
   const entry: AuthEntry = auth.identitytoken
     ? { auth: Buffer.from(`${auth.username}:`).toString('base64'), identitytoken: auth.identitytoken }
     : { auth: Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64') };
@@ -105,9 +131,12 @@ export function storeCredentials(key: string, auth: { username: string; password
 /** Removes a server's entry; false when there was none. */
 export function eraseCredentials(key: string): boolean {
   const config = readConfig();
+  const helper = helperFor(config, key);
+  const known = helper ? helperGet(helper, key) !== undefined : false;
+  if (helper && known) helperErase(helper, key);
   const auths = config.auths ?? {};
   const names = Object.keys(auths).filter((k) => k === key || serverKey(k) === key);
-  if (names.length === 0) return false;
+  if (names.length === 0) return known;
   for (const n of names) delete auths[n];
   config.auths = auths;
   writeConfig(config);
