@@ -2,10 +2,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { freePort, type ReferenceRegistry } from '../test/helpers/reference-registry';
-import { waitFor } from '../test/helpers/wait';
+import { freePort, listeningRegistry, type ReferenceRegistry } from '../test/helpers/reference-registry';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -21,21 +19,5 @@ export async function startBerthRegistry(dir: string): Promise<ReferenceRegistry
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'berth-registry'), 'serve', '--addr', `127.0.0.1:${port}`, '--root', path.join(dir, 'data'), '--log-level', 'warn'], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('berth registry to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`berth registry exited with code ${child.exitCode}`);
-    return new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-  }, { timeoutMs: 15_000 });
-  return {
-    host: `127.0.0.1:${port}`, port, root: dir,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  return listeningRegistry(child, port, dir);
 }

@@ -44,16 +44,21 @@ export async function startReferenceRegistry(dir: string, options: { user?: stri
   const log = fs.openSync(path.join(dir, 'registry.log'), 'a');
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
   fs.closeSync(log);
+  return listeningRegistry(child, port, dir, () => fs.readFileSync(path.join(dir, 'registry.log'), 'utf8'));
+}
+
+/** Waits until a registry process listens on `port`, and gives it a stop() (SIGTERM, then SIGKILL after 5 s). */
+export async function listeningRegistry(child: ChildProcess, port: number, root: string, log: () => string = () => ''): Promise<ReferenceRegistry> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('docker-registry to listen', async () => {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${fs.readFileSync(path.join(dir, 'registry.log'), 'utf8')}`);
+  await waitFor('the registry to listen', async () => {
+    if (child.exitCode !== null) throw new Error(`registry exited with code ${child.exitCode}: ${log()}`);
     return new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
       s.once('error', () => resolve(false));
     });
   }, { timeoutMs: 15_000 });
   return {
-    host: `127.0.0.1:${port}`, port, root: dir,
+    host: `127.0.0.1:${port}`, port, root,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
