@@ -2,7 +2,7 @@
 // rarely read back, and copying them into the page cache costs more CPU than the
 // disk write. Data is staged in an aligned buffer and written in whole blocks; the
 // unaligned tail is written after O_DIRECT is cleared. Filesystems without
-// O_DIRECT (tmpfs) get ordinary writes through the same path.
+// O_DIRECT (tmpfs), and devices that refuse the alignment, get ordinary writes.
 #include "napi-util.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -46,11 +46,20 @@ static direct_file *get_file(napi_env env, napi_value v) {
   return f;
 }
 
+// Clears O_DIRECT: for the unaligned tail, and for devices whose blocks are larger than ALIGN.
+static int drop_direct(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return -1;
+  if (!(fl & O_DIRECT)) return 1;
+  return fcntl(fd, F_SETFL, fl & ~O_DIRECT);
+}
+
 static int write_all(direct_file *f, const unsigned char *p, size_t n) {
   while (n > 0) {
     ssize_t w = pwrite(f->fd, p, n, f->offset);
     if (w < 0) {
       if (errno == EINTR) continue;
+      if (errno == EINVAL && drop_direct(f->fd) == 0) continue; // alignment refused: write buffered
       return -1;
     }
     p += w;
@@ -131,8 +140,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t whole = f->used - f->used % ALIGN;
   if (whole > 0 && write_all(f, f->stage, whole) != 0) err = errno;
   if (err == 0 && f->used > whole) {
-    int fl = fcntl(f->fd, F_GETFL);
-    if (fl < 0 || fcntl(f->fd, F_SETFL, fl & ~O_DIRECT) < 0 || write_all(f, f->stage + whole, f->used - whole) != 0) err = errno;
+    if (drop_direct(f->fd) < 0 || write_all(f, f->stage + whole, f->used - whole) != 0) err = errno;
   }
   f->used = 0;
   if (close(f->fd) != 0 && err == 0 && errno != EINTR) err = errno;

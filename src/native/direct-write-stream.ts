@@ -2,7 +2,7 @@
 // loop thread: whole aligned blocks go out with O_DIRECT through Node's async fs
 // (two staging buffers, so one fills while the other is written); the unaligned
 // tail goes through a second, ordinary descriptor at the end. Filesystems without
-// O_DIRECT (tmpfs) get ordinary writes through the same path.
+// O_DIRECT (tmpfs), and devices that refuse the alignment, get ordinary writes.
 import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { addon } from './addon';
@@ -20,7 +20,7 @@ function openDirect(file: string, mode: number): number {
 }
 
 export class DirectWriteStream extends Writable {
-  private readonly fd: number;
+  private fd: number;
   private readonly spare: Buffer[] = [];
   private stage: Buffer;
   private used = 0;
@@ -68,12 +68,25 @@ export class DirectWriteStream extends Writable {
     this.used = 0;
     const previous = this.inFlight;
     await previous;
-    this.inFlight = writeAll(this.fd, full, STAGE, at).then(() => { this.spare.push(full); });
+    this.inFlight = this.writeStage(full, at).then(() => { this.spare.push(full); });
     this.inFlight.catch(() => undefined); // surfaced by the next flush or finish
     const next = this.spare.pop();
     if (next) { this.stage = next; return; }
     await this.inFlight;
     this.stage = this.spare.pop()!;
+  }
+
+  /** A device that refuses the alignment (EINVAL) gets the rest through an ordinary descriptor. */
+  private async writeStage(buf: Buffer, at: number): Promise<void> {
+    try {
+      await writeAll(this.fd, buf, STAGE, at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      const buffered = fs.openSync(this.file, 'r+');
+      fs.closeSync(this.fd);
+      this.fd = buffered;
+      await writeAll(this.fd, buf, STAGE, at);
+    }
   }
 
   private async finish(): Promise<void> {
