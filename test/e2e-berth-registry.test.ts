@@ -1,29 +1,17 @@
 // The whole workflow on berth's own parts: the official docker CLI against berthd pushing to
 // and pulling from berth's registry server (bin/berth-registry) on loopback — without auth,
 // with htpasswd basic auth and with bearer tokens from its built-in token endpoint.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startDaemon, describe as show, type TestDaemon } from './helpers';
-import { spawnRegistry } from './registry-fixtures';
+import { describe as show, type TestDaemon } from './helpers';
+import { daemonWithRegistries } from './registry-fixtures';
 import { htpasswdLine } from '../src/registry/auth/htpasswd';
 
 let d: TestDaemon;
-const registries: ChildProcess[] = [];
-before(async () => { d = await startDaemon(); });
-after(async () => {
-  for (const child of registries) child.kill('SIGTERM');
-  await d?.cleanup();
-});
-
-async function registry(name: string, args: string[] = []): Promise<string> {
-  const root = path.join(d.tmpRoot, `registry-${name}`);
-  const r = await spawnRegistry(['--root', root, ...args]);
-  registries.push(r.child);
-  return new URL(r.url).host; // 127.0.0.1:PORT
-}
+const fixture = daemonWithRegistries((daemon) => { d = daemon; });
+const registry = (name: string, args?: string[]) => fixture.registry(name, args);
 
 /** tag → push → rmi → pull (progress shown) → run, image ID unchanged. */
 async function roundTrip(host: string, repo: string, env: Record<string, string> = {}): Promise<void> {

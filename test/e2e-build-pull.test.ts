@@ -2,28 +2,17 @@
 // image missing locally is pulled, with the credentials the CLI sends in
 // X-Registry-Config; --pull fetches even when a local copy exists. Official docker CLI
 // (legacy builder) and berth build against berthd, with berth's registry on loopback.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startDaemon, describe as show, type TestDaemon } from './helpers';
-import { spawnRegistry } from './registry-fixtures';
+import { describe as show, type TestDaemon } from './helpers';
+import { daemonWithRegistries } from './registry-fixtures';
 import { htpasswdLine } from '../src/registry/auth/htpasswd';
 
 let d: TestDaemon;
-const registries: ChildProcess[] = [];
-before(async () => { d = await startDaemon(); });
-after(async () => {
-  for (const child of registries) child.kill('SIGTERM');
-  await d?.cleanup();
-});
-
-async function registry(name: string, args: string[] = []): Promise<string> {
-  const r = await spawnRegistry(['--root', path.join(d.tmpRoot, `registry-${name}`), ...args]);
-  registries.push(r.child);
-  return new URL(r.url).host;
-}
+const fixture = daemonWithRegistries((daemon) => { d = daemon; });
+const registry = (name: string, args?: string[]) => fixture.registry(name, args);
 
 function project(name: string, dockerfile: string): string {
   const dir = path.join(d.tmpRoot, `ctx-${name}`);

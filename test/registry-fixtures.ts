@@ -1,5 +1,6 @@
 // Fixtures for the registry tests: a registry server on a free loopback port (in-process or
-// as a child process), raw HTTP requests, and an OCI image layout of busybox for skopeo.
+// as a child process, or several next to a berthd), raw HTTP requests, and an OCI image
+// layout of busybox for skopeo.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -9,6 +10,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { defaultOptions, type RegistryOptions } from '../src/registry/options';
 import { startRegistry, type RunningRegistry } from '../src/registry/server';
+import { after, before } from 'node:test';
+import { startDaemon, type TestDaemon } from './helpers';
 import { writeBusyboxTar } from './helpers/busybox-tar';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -127,4 +130,33 @@ export async function spawnRegistry(args: string[]): Promise<{ child: ChildProce
     });
   });
   return { child, url, stderr: () => err };
+}
+
+/**
+ * For a test file: a berthd (seeded with busybox) started before its tests and handed
+ * to `started`, and berth registry processes started on demand; all are stopped after the file.
+ */
+export function daemonWithRegistries(started: (d: TestDaemon) => void): { readonly daemon: TestDaemon; registry(name: string, args?: string[]): Promise<string> } {
+  let daemon: TestDaemon | undefined;
+  const children: ChildProcess[] = [];
+  before(async () => {
+    daemon = await startDaemon();
+    started(daemon);
+  });
+  after(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await daemon?.cleanup();
+  });
+  return {
+    get daemon(): TestDaemon {
+      if (!daemon) throw new Error('the daemon starts in a before() hook');
+      return daemon;
+    },
+    /** Starts a berth registry rooted in the daemon's temp dir; returns its "127.0.0.1:PORT". */
+    async registry(name: string, args: string[] = []): Promise<string> {
+      const r = await spawnRegistry(['--root', path.join(this.daemon.tmpRoot, `registry-${name}`), ...args]);
+      children.push(r.child);
+      return new URL(r.url).host;
+    },
+  };
 }

@@ -30,16 +30,6 @@ static void gunzip_finalize(napi_env env, void *data, void *hint) {
   free(st);
 }
 
-// Throws an Error carrying zlib's code name (Z_DATA_ERROR...), as Node's zlib does.
-static napi_value throw_zlib(napi_env env, const char *code, const char *msg) {
-  napi_value err, code_v, msg_v;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &msg_v);
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_v);
-  napi_create_error(env, code_v, msg_v, &err);
-  napi_throw(env, err);
-  return NULL;
-}
-
 static const char *zlib_code(int rc) {
   switch (rc) {
     case Z_NEED_DICT: return "Z_NEED_DICT";
@@ -57,7 +47,7 @@ static gunzip_state *get_state(napi_env env, napi_value v) {
     return NULL;
   }
   if (!st->open) {
-    throw_zlib(env, "ERR_ZLIB_CLOSED", "gunzip handle is closed");
+    berth_throw_coded(env, "ERR_ZLIB_CLOSED", "gunzip handle is closed");
     return NULL;
   }
   return st;
@@ -67,12 +57,12 @@ static gunzip_state *get_state(napi_env env, napi_value v) {
 static napi_value js_gunzip_create(napi_env env, napi_callback_info info) {
   gunzip_state *st = calloc(1, sizeof *st);
   napi_value handle;
-  if (st == NULL) return throw_zlib(env, "Z_MEM_ERROR", "out of memory");
+  if (st == NULL) return berth_throw_coded(env, "Z_MEM_ERROR", "out of memory");
   st->out = malloc(OUT_CHUNK);
   if (st->out == NULL || inflateInit2(&st->zs, 16 + MAX_WBITS) != Z_OK) {
     free(st->out);
     free(st);
-    return throw_zlib(env, "Z_MEM_ERROR", "cannot initialise zlib");
+    return berth_throw_coded(env, "Z_MEM_ERROR", "cannot initialise zlib");
   }
   st->open = true;
   if (napi_create_external(env, st, gunzip_finalize, NULL, &handle) != napi_ok) {
@@ -111,13 +101,9 @@ static napi_value js_gunzip_push(napi_env env, napi_callback_info info) {
     size_t got = OUT_CHUNK - st->zs.avail_out;
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
       const char *msg = st->zs.msg != NULL ? st->zs.msg : "invalid gzip data";
-      return throw_zlib(env, zlib_code(rc), msg);
+      return berth_throw_coded(env, zlib_code(rc), msg);
     }
-    if (got > 0) {
-      napi_value buf;
-      if (napi_create_buffer_copy(env, got, st->out, NULL, &buf) != napi_ok) return NULL;
-      napi_set_element(env, chunks, count++, buf);
-    }
+    if (got > 0 && berth_append_copy(env, chunks, &count, st->out, got) != 0) return NULL;
     if (rc == Z_STREAM_END) { st->member_done = true; continue; }
     if (rc == Z_BUF_ERROR || (st->zs.avail_in == 0 && st->zs.avail_out != 0)) break; // needs more input
   }
@@ -132,7 +118,7 @@ static napi_value js_gunzip_end(napi_env env, napi_callback_info info) {
   if (st == NULL) return NULL;
   bool complete = st->member_done;
   gunzip_release(st);
-  if (!complete) return throw_zlib(env, "Z_BUF_ERROR", "unexpected end of file");
+  if (!complete) return berth_throw_coded(env, "Z_BUF_ERROR", "unexpected end of file");
   return berth_undefined(env);
 }
 

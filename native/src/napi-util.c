@@ -95,3 +95,19 @@ void berth_export_fn(napi_env env, napi_value exports, const char *name, napi_ca
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
   napi_set_named_property(env, exports, name, fn);
 }
+
+napi_value berth_throw_coded(napi_env env, const char *code, const char *msg) {
+  napi_value err, code_v, msg_v;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &msg_v);
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_v);
+  napi_create_error(env, code_v, msg_v, &err);
+  napi_throw(env, err);
+  return NULL;
+}
+
+int berth_append_copy(napi_env env, napi_value array, uint32_t *count, const void *data, size_t len) {
+  napi_value buf;
+  if (napi_create_buffer_copy(env, len, data, NULL, &buf) != napi_ok) return -1;
+  if (napi_set_element(env, array, (*count)++, buf) != napi_ok) return -1;
+  return 0;
+}

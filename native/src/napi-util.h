@@ -26,6 +26,13 @@ int berth_get_args(napi_env env, napi_callback_info info, size_t want, napi_valu
 
 napi_value berth_undefined(napi_env env);
 
+// Throws an Error with this .code and message (decoder errors). Always returns NULL.
+napi_value berth_throw_coded(napi_env env, const char *code, const char *msg);
+
+// Appends a Buffer holding a copy of data[0..len) to `array` at index *count, then
+// increments *count. Returns -1 (with an exception pending) on failure.
+int berth_append_copy(napi_env env, napi_value array, uint32_t *count, const void *data, size_t len);
+
 // Registers this module's functions on exports.
 void berth_register_fs_ops(napi_env env, napi_value exports);
 void berth_register_gunzip(napi_env env, napi_value exports);

@@ -25,13 +25,9 @@ static void zstd_finalize(napi_env env, void *data, void *hint) {
   free(data);
 }
 
+// Decoder errors carry code ERR_ZSTD (node:zlib's carry Z_*).
 static napi_value throw_zstd(napi_env env, const char *msg) {
-  napi_value err, code_v, msg_v;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &msg_v);
-  napi_create_string_utf8(env, "ERR_ZSTD", NAPI_AUTO_LENGTH, &code_v);
-  napi_create_error(env, code_v, msg_v, &err);
-  napi_throw(env, err);
-  return NULL;
+  return berth_throw_coded(env, "ERR_ZSTD", msg);
 }
 
 static zstd_state *get_state(napi_env env, napi_value v) {
@@ -90,11 +86,7 @@ static napi_value js_zstd_push(napi_env env, napi_callback_info info) {
     size_t ret = ZSTD_decompressStream(st->ds, &out, &in);
     if (ZSTD_isError(ret)) return throw_zstd(env, ZSTD_getErrorName(ret));
     st->frame_done = ret == 0;
-    if (out.pos > 0) {
-      napi_value buf;
-      if (napi_create_buffer_copy(env, out.pos, st->out, NULL, &buf) != napi_ok) return NULL;
-      napi_set_element(env, chunks, count++, buf);
-    }
+    if (out.pos > 0 && berth_append_copy(env, chunks, &count, st->out, out.pos) != 0) return NULL;
     // Done with this input once it is consumed and the output buffer was not filled
     // (a full buffer may mean more output is pending inside the decoder).
     if (in.pos == in.size && out.pos < out.size) break;

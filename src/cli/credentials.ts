@@ -131,12 +131,11 @@ export function storeCredentials(key: string, auth: { username: string; password
 /** Removes a server's entry; false when there was none. */
 export function eraseCredentials(key: string): boolean {
   const config = readConfig();
-  const helper = helperFor(config, key);
-  const known = helper ? helperGet(helper, key) !== undefined : false;
-  if (helper && known) helperErase(helper, key);
   const auths = config.auths ?? {};
   const names = Object.keys(auths).filter((k) => k === key || serverKey(k) === key);
-  if (names.length === 0) return known;
+  if (names.length === 0) return false; // as the docker CLI: a login always leaves an entry here
+  const helper = helperFor(config, key);
+  if (helper) helperErase(helper, key);
   for (const n of names) delete auths[n];
   config.auths = auths;
   writeConfig(config);
