@@ -1,9 +1,10 @@
 // Container filesystem operations: archive (cp), export, changes (diff), commit.
 // Each borrows the container's overlay mount through SharedRootfsStore, so they
 // work on running and stopped containers alike and leave a stopped container
-// unmounted again when they finish (for streams: when the stream closes).
+// unmounted again when they finish (for streams: before the stream ends, so a
+// client that has read the whole tar finds the container unmounted, as with dockerd).
 import * as fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createLayerTar, extractLayer } from '../../archive';
 import { BerthError, ConflictError, InvalidArgumentError, NotFoundError, errorMessage } from '../../errors';
 import type { EventBus } from '../../events';
@@ -79,9 +80,8 @@ export class ContainerFsServiceImpl implements ContainerFsService {
       r = this.resolve(root, abs, idOrName);
       const name = goBase(abs);
       const stat = this.stat(root, r, name, path, idOrName);
-      const tar = createLayerTar(r.host, { whiteouts: 'keep', rootName: name });
       const held = r;
-      tar.once('close', () => { held.close(); void this.deps.rootfs.release(c.id); });
+      const tar = endAfterRelease(createLayerTar(r.host, { whiteouts: 'keep', rootName: name }), () => { held.close(); return this.deps.rootfs.release(c.id); });
       this.publish('archive-path', c);
       return { stat, tar };
     } catch (err) {
@@ -128,9 +128,8 @@ export class ContainerFsServiceImpl implements ContainerFsService {
     let r: RootPath | undefined;
     try {
       r = resolveInRoot(root, '/');
-      const tar = createLayerTar(r.host, { whiteouts: 'keep' });
       const held = r;
-      tar.once('close', () => { held.close(); void this.deps.rootfs.release(c.id); });
+      const tar = endAfterRelease(createLayerTar(r.host, { whiteouts: 'keep' }), () => { held.close(); return this.deps.rootfs.release(c.id); });
       this.publish('export', c);
       return tar;
     } catch (err) {
@@ -229,4 +228,19 @@ function translate(err: unknown, path: string, container: string): Error {
   if (code === 'ENOTDIR') return new InvalidArgumentError(`lstat ${path}: not a directory`);
   if (code === 'ELOOP') return new InvalidArgumentError(`lstat ${path}: too many levels of symbolic links`);
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * `source` through a stream that ends only once `release` is done; release runs
+ * too when the source fails or the reader goes away, and only once.
+ */
+function endAfterRelease(source: Readable, release: () => Promise<void>): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let released: Promise<void> | undefined;
+  const releaseOnce = () => (released ??= release().catch(() => undefined));
+  source.pipe(out, { end: false });
+  source.once('end', () => { void releaseOnce().then(() => out.end()); });
+  source.once('error', (err: Error) => { void releaseOnce().then(() => out.destroy(err)); });
+  out.once('close', () => { source.destroy(); void releaseOnce(); });
+  return out;
 }
